@@ -1,0 +1,5 @@
+/* lw-codec-jpeg.c — stub, to be written
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lw-codec-jpeg"
+#include <glib.h>

@@ -1,0 +1,5 @@
+/* lw-latent-coder.c — stub, to be written
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lw-latent-coder"
+#include <glib.h>

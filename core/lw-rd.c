@@ -1,0 +1,5 @@
+/* lw-rd.c — stub, to be written
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lw-rd"
+#include <glib.h>

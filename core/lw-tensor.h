@@ -1,0 +1,35 @@
+/* lw-tensor.h — float32 tensors of up to 4 dimensions, the currency between modules
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Data are contiguous, row-major (last dimension fastest). Images are C×H×W with values in
+ * [0, 1]; audio is C×T. The struct is public for kernels; treat shape and ndim as read-only.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define LW_TENSOR_MAX_DIMS 4
+
+typedef struct
+{
+  guint  ndim;
+  gsize  shape[LW_TENSOR_MAX_DIMS]; /* unused dimensions are 1 */
+  float *data;                      /* owned, 64-byte aligned, numel floats */
+} LwTensor;
+
+LwTensor *lw_tensor_new      (guint ndim, const gsize *shape, GError **error);
+LwTensor *lw_tensor_new_1d   (gsize n0);
+LwTensor *lw_tensor_new_2d   (gsize n0, gsize n1);
+LwTensor *lw_tensor_new_3d   (gsize n0, gsize n1, gsize n2);
+LwTensor *lw_tensor_copy     (const LwTensor *t);
+void      lw_tensor_free     (LwTensor *t);
+gsize     lw_tensor_numel    (const LwTensor *t);
+gboolean  lw_tensor_same_shape (const LwTensor *a, const LwTensor *b);
+/* "3×512×512": free with g_free */
+char     *lw_tensor_shape_string (const LwTensor *t);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwTensor, lw_tensor_free)
+
+G_END_DECLS

@@ -1,5 +1,529 @@
-/* lw-codec-wavelet-latent.c — stub, to be written
+/* lw-codec-wavelet-latent.c — WaLLoC-style image codec: wavelet packets → linear latent →
+ * compander + quantiser → entropy coding (our rANS, or WaLLoC's lossless-WebP mosaic)
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pipeline (research/codecs.md §1.1), for a C×H×W image in [0, 1]:
+ *   x ← 255·v − 127.5 (8-bit units, centred), reflect-padded to multiples of 2^J
+ *   → J-level full wavelet packet transform: D = C·4^J channels of P = (H/2^J)(W/2^J) positions
+ *   → linear 1×1 encoder y = W (x − μ) with the first N rows of a PCA basis
+ *   → q = round (compander_b (y / Δ))   (see lw-compander.h)
+ *   → entropy coding of the N integer planes.
+ * The decoder dequantises, applies the pseudo-inverse of W, the inverse packet transform,
+ * crops and clamps. The analysis (packet transform + projection on all D directions) does not
+ * depend on N, Δ, b or the entropy coder, so moving any of those re-runs only quantisation and
+ * coding.
+ *
+ * Chunks: 'LATR' latent planes coded by lw_latent_code_planes (entropy=rans), 'LATW' a
+ * lossless WebP mosaic of the planes (entropy=webp), 'BASE' the fitted basis (basis=fit):
+ * D float32 mean, then N×D float16 rows.
  */
-#define G_LOG_DOMAIN "lw-codec-wavelet-latent"
-#include <glib.h>
+#define G_LOG_DOMAIN "lw-wavelet-latent"
+
+#include "lw-codec-private.h"
+#include "lw-compander.h"
+#include "lw-error.h"
+#include "lw-half.h"
+#include "lw-image-io.h"
+#include "lw-pca.h"
+#include "lw-rans.h"
+#include "lw-wavelet.h"
+#include "lw-wavelet-latent.h"
+
+#include <math.h>
+#include <string.h>
+#include <webp/decode.h>
+#include <webp/encode.h>
+
+#define CHUNK_RANS LW_FOURCC ('L', 'A', 'T', 'R')
+#define CHUNK_WEBP LW_FOURCC ('L', 'A', 'T', 'W')
+#define CHUNK_BASIS LW_FOURCC ('B', 'A', 'S', 'E')
+
+enum { ENTROPY_RANS, ENTROPY_WEBP };
+enum { BASIS_SHIPPED, BASIS_FIT };
+
+static const char *const wavelet_choices[] = { "haar", "cdf53", "cdf97", NULL };
+static const char *const basis_choices[] = { "shipped", "fit", NULL };
+static const char *const entropy_choices[] = { "rans", "webp", NULL };
+
+static const LwParamSpec params[] = {
+  { "step", LW_PARAM_DOUBLE, 0.25, 256, 6, TRUE, TRUE,
+    "quantiser step near zero, in 8-bit pixel units; larger steps give lower rates", NULL },
+  { "latents", LW_PARAM_INT, 1, 768, 48, TRUE, FALSE,
+    "latent channels N kept out of C·4^J (192 for RGB at J=3); fewer = more reduction", NULL },
+  { "bits", LW_PARAM_INT, 2, 16, 12, TRUE, FALSE,
+    "compander bits b: integer latents lie in ±(2^(b−1)−1); fewer bits clip the tails", NULL },
+  { "entropy", LW_PARAM_ENUM, 0, 1, ENTROPY_RANS, TRUE, FALSE,
+    "latent coder: rans (ours, context-modelled) or webp (WaLLoC's lossless mosaic, bits ≤ 8)",
+    entropy_choices },
+  { "levels", LW_PARAM_INT, 1, 4, 3, FALSE, FALSE,
+    "wavelet packet levels J (latents are 1/2^J of the image size per side)", NULL },
+  { "wavelet", LW_PARAM_ENUM, 0, 2, LW_WAVELET_CDF97, FALSE, FALSE,
+    "wavelet: haar, cdf53 (bior2.2) or cdf97 (bior4.4, WaLLoC's)", wavelet_choices },
+  { "basis", LW_PARAM_ENUM, 0, 1, BASIS_SHIPPED, FALSE, FALSE,
+    "shipped: PCA basis fitted on training images; fit: fitted to this image, sent in the stream",
+    basis_choices },
+};
+
+typedef struct
+{
+  guint      c, h, w;     /* original image */
+  guint      hp, wp;      /* padded */
+  guint      levels;
+  LwWavelet  wavelet;
+  guint      dim;         /* D = C·4^J */
+  gsize      positions;   /* P */
+  LwPca     *pca;         /* owned: shipped copy or fitted (rows rounded to float16) */
+  gboolean   fitted;
+  float     *latent;      /* D × P projections on all D directions */
+} Analysis;
+
+static void
+analysis_free (gpointer data)
+{
+  Analysis *a = data;
+  if (a == NULL)
+    return;
+  lw_pca_free (a->pca);
+  g_free (a->latent);
+  g_free (a);
+}
+
+static guint
+mirror (gint64 i, guint n)
+{
+  /* numpy 'reflect' (edge not repeated), bouncing as often as needed */
+  if (n == 1)
+    return 0;
+  gint64 period = 2 * (gint64) n - 2;
+  i %= period;
+  if (i < 0)
+    i += period;
+  return (guint) (i < n ? i : period - i);
+}
+
+static guint
+round_up (guint v, guint m)
+{
+  return (v + m - 1) / m * m;
+}
+
+static gboolean
+check_cancel (GCancellable *cancellable, GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+LwTensor *
+lw_wavelet_latent_packets (const LwTensor *image, LwWavelet wavelet, guint levels,
+                           GError **error)
+{
+  guint c = image->shape[0], h = image->shape[1], w = image->shape[2];
+  guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
+  gsize dims[3] = { c, hp, wp };
+  g_autoptr (LwTensor) padded = lw_tensor_new (3, dims, error);
+  if (padded == NULL)
+    return NULL;
+  for (guint ch = 0; ch < c; ch++)
+    for (guint y = 0; y < hp; y++)
+      {
+        const float *src = image->data + ((gsize) ch * h + mirror (y, h)) * w;
+        float *dst = padded->data + ((gsize) ch * hp + y) * wp;
+        for (guint x = 0; x < w; x++)
+          dst[x] = 255.0f * src[x] - 127.5f;
+        for (guint x = w; x < wp; x++)
+          dst[x] = 255.0f * src[mirror (x, w)] - 127.5f;
+      }
+  return lw_wpt2d_forward (wavelet, padded, levels, error);
+}
+
+static gpointer
+wl_analyse (const LwCodec *codec, const LwTensor *signal, const LwParams *p,
+            GCancellable *cancellable, GError **error)
+{
+  guint levels = lw_params_get (p, "levels");
+  guint wavelet = lw_params_get (p, "wavelet");
+  guint basis_mode = lw_params_get (p, "basis");
+
+  if (signal->ndim != 3 || signal->shape[0] < 1 || signal->shape[0] > 4)
+    {
+      g_autofree char *s = lw_tensor_shape_string (signal);
+      g_set_error (error, LW_ERROR, LW_ERROR_SHAPE,
+                   "wavelet-latent: expected a C×H×W image with 1 to 4 channels, got %s", s);
+      return NULL;
+    }
+  guint c = signal->shape[0], h = signal->shape[1], w = signal->shape[2];
+  const LwPca *shipped = NULL;
+  if (basis_mode == BASIS_SHIPPED)
+    {
+      if (c == 2 || c == 4)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED,
+                       "wavelet-latent: the image has an alpha channel and the shipped basis "
+                       "covers only gray and RGB; use basis=fit to code the alpha channel too, "
+                       "or flatten the image");
+          return NULL;
+        }
+      shipped = lw_pca_shipped (c, levels, wavelet, error);
+      if (shipped == NULL)
+        return NULL;
+    }
+
+  g_autoptr (LwTensor) packets = NULL;
+  Analysis *a = g_new0 (Analysis, 1);
+  a->c = c;
+  a->h = h;
+  a->w = w;
+  a->levels = levels;
+  a->wavelet = wavelet;
+  a->hp = round_up (h, 1u << levels);
+  a->wp = round_up (w, 1u << levels);
+  a->dim = c << (2 * levels);
+  a->positions = (gsize) (a->hp >> levels) * (a->wp >> levels);
+
+  packets = lw_wavelet_latent_packets (signal, wavelet, levels, error);
+  if (packets == NULL || !check_cancel (cancellable, error))
+    goto fail;
+
+  if (shipped != NULL)
+    {
+      a->pca = lw_pca_copy (shipped);
+    }
+  else
+    {
+      LwPcaAccumulator *acc = lw_pca_accumulator_new (a->dim);
+      lw_pca_accumulator_add (acc, packets->data, a->positions);
+      a->pca = lw_pca_accumulator_finish (acc, error);
+      lw_pca_accumulator_free (acc);
+      if (a->pca == NULL)
+        goto fail;
+      /* The stream carries the rows as float16 and the mean as float32: project with exactly
+       * what the decoder will see. */
+      for (gsize i = 0; i < (gsize) a->pca->n * a->dim; i++)
+        a->pca->basis[i] = lw_half_to_float (lw_float_to_half (a->pca->basis[i]));
+      a->fitted = TRUE;
+    }
+  if (!check_cancel (cancellable, error))
+    goto fail;
+
+  a->latent = g_new (float, (gsize) a->dim * a->positions);
+  lw_pca_project (a->pca, a->dim, packets->data, a->positions, a->latent);
+  return a;
+
+fail:
+  analysis_free (a);
+  return NULL;
+}
+
+/* WaLLoC's mosaic: planes tiled n×n as 3-channel images (N padded to 3n² with zero planes) */
+static GBytes *
+webp_mosaic_encode (const guint16 *sym, guint planes, guint ph, guint pw, guint16 zero,
+                    GError **error)
+{
+  guint n = 1;
+  while (3 * n * n < planes)
+    n++;
+  guint mw = n * pw, mh = n * ph;
+  if (mw > 16383 || mh > 16383)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                   "wavelet-latent: the WebP mosaic would be %u×%u, above WebP's 16383", mw, mh);
+      return NULL;
+    }
+  guint8 *rgb = g_new (guint8, (gsize) mw * mh * 3);
+  for (guint ty = 0; ty < n; ty++)
+    for (guint tx = 0; tx < n; tx++)
+      for (guint k = 0; k < 3; k++)
+        {
+          guint plane = 3 * (ty * n + tx) + k;
+          for (guint y = 0; y < ph; y++)
+            for (guint x = 0; x < pw; x++)
+              rgb[((gsize) (ty * ph + y) * mw + tx * pw + x) * 3 + k] =
+                  plane < planes ? sym[((gsize) plane * ph + y) * pw + x] : zero;
+        }
+  uint8_t *out = NULL;
+  size_t len = WebPEncodeLosslessRGB (rgb, mw, mh, mw * 3, &out);
+  g_free (rgb);
+  if (len == 0)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_FAILED, "wavelet-latent: WebP encoding failed");
+      return NULL;
+    }
+  GBytes *bytes = g_bytes_new (out, len);
+  WebPFree (out);
+  return bytes;
+}
+
+static gboolean
+webp_mosaic_decode (GBytes *chunk, guint16 *sym, guint planes, guint ph, guint pw,
+                    GError **error)
+{
+  guint n = 1;
+  while (3 * n * n < planes)
+    n++;
+  guint mw = n * pw, mh = n * ph;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+  int width = 0, height = 0;
+  if (!WebPGetInfo (data, len, &width, &height) || (guint) width != mw || (guint) height != mh)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: latent WebP mosaic is %d×%d or unreadable, expected %u×%u",
+                   width, height, mw, mh);
+      return FALSE;
+    }
+  guint8 *rgb = g_new (guint8, (gsize) mw * mh * 3);
+  if (WebPDecodeRGBInto (data, len, rgb, (gsize) mw * mh * 3, mw * 3) == NULL)
+    {
+      g_free (rgb);
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: latent WebP mosaic is corrupt");
+      return FALSE;
+    }
+  for (guint plane = 0; plane < planes; plane++)
+    {
+      guint t = plane / 3, k = plane % 3, ty = t / n, tx = t % n;
+      for (guint y = 0; y < ph; y++)
+        for (guint x = 0; x < pw; x++)
+          sym[((gsize) plane * ph + y) * pw + x] =
+              rgb[((gsize) (ty * ph + y) * mw + tx * pw + x) * 3 + k];
+    }
+  g_free (rgb);
+  return TRUE;
+}
+
+static GBytes *
+basis_chunk (const LwPca *pca, guint n)
+{
+  GByteArray *b = g_byte_array_sized_new (4 * pca->dim + 2 * (gsize) n * pca->dim);
+  for (guint i = 0; i < pca->dim; i++)
+    {
+      guint32 u;
+      memcpy (&u, &pca->mean[i], 4);
+      guint8 le[4] = { u, u >> 8, u >> 16, u >> 24 };
+      g_byte_array_append (b, le, 4);
+    }
+  for (gsize i = 0; i < (gsize) n * pca->dim; i++)
+    {
+      guint16 hv = lw_float_to_half (pca->basis[i]);
+      guint8 le[2] = { hv, hv >> 8 };
+      g_byte_array_append (b, le, 2);
+    }
+  return g_byte_array_free_to_bytes (b);
+}
+
+static GBytes *
+wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable *cancellable,
+           GError **error)
+{
+  Analysis *a = data;
+  guint n = lw_params_get (p, "latents");
+  guint bits = lw_params_get (p, "bits");
+  double step = lw_params_get (p, "step");
+  guint entropy = lw_params_get (p, "entropy");
+
+  if (n > a->dim)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                   "wavelet-latent: latents=%u exceeds the %u packet channels (C·4^J = %u·4^%u)",
+                   n, a->dim, a->c, a->levels);
+      return NULL;
+    }
+  if (entropy == ENTROPY_WEBP && bits > 8)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                   "wavelet-latent: entropy=webp stores 8-bit latents; set bits to 8 or fewer "
+                   "(bits=%u)", bits);
+      return NULL;
+    }
+
+  g_autoptr (LwCompander) comp = lw_compander_new (bits, step);
+  guint16 zero = 1u << (bits - 1);
+  gsize total = (gsize) n * a->positions;
+  guint16 *sym = g_new (guint16, total);
+  for (gsize i = 0; i < total; i++)
+    sym[i] = (guint16) (lw_compander_quantise (comp, a->latent[i]) + zero);
+  if (!check_cancel (cancellable, error))
+    {
+      g_free (sym);
+      return NULL;
+    }
+
+  guint ph = a->hp >> a->levels, pw = a->wp >> a->levels;
+  GBytes *coded = entropy == ENTROPY_RANS
+                      ? lw_latent_code_planes (sym, n, ph, pw, 1u << bits, error)
+                      : webp_mosaic_encode (sym, n, ph, pw, zero, error);
+  g_free (sym);
+  if (coded == NULL)
+    return NULL;
+
+  g_autoptr (LwTensor) shape = NULL;
+  gsize dims[3] = { a->c, a->h, a->w };
+  shape = lw_tensor_new (3, dims, NULL);
+  g_autoptr (LwBitstream) bs = _lw_codec_container_new (codec, shape, p);
+  lw_bitstream_set_param (bs, "dim_reduction", (double) a->c * a->h * a->w / total);
+  if (a->fitted)
+    {
+      g_autoptr (GBytes) bb = basis_chunk (a->pca, n);
+      lw_bitstream_add_chunk (bs, CHUNK_BASIS, bb);
+    }
+  lw_bitstream_add_chunk (bs, entropy == ENTROPY_RANS ? CHUNK_RANS : CHUNK_WEBP, coded);
+  g_bytes_unref (coded);
+  return lw_bitstream_serialize (bs);
+}
+
+static LwPca *
+read_basis (GBytes *chunk, guint dim, guint n, GError **error)
+{
+  gsize len;
+  const guint8 *d = g_bytes_get_data (chunk, &len);
+  if (len != 4 * (gsize) dim + 2 * (gsize) n * dim)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: basis chunk has %" G_GSIZE_FORMAT " bytes, expected %"
+                   G_GSIZE_FORMAT " for %u rows of %u",
+                   len, 4 * (gsize) dim + 2 * (gsize) n * dim, n, dim);
+      return NULL;
+    }
+  LwPca *pca = lw_pca_new (dim, n);
+  for (guint i = 0; i < dim; i++)
+    {
+      guint32 u = (guint32) d[4 * i] | ((guint32) d[4 * i + 1] << 8) |
+                  ((guint32) d[4 * i + 2] << 16) | ((guint32) d[4 * i + 3] << 24);
+      memcpy (&pca->mean[i], &u, 4);
+    }
+  const guint8 *h = d + 4 * (gsize) dim;
+  for (gsize i = 0; i < (gsize) n * dim; i++)
+    pca->basis[i] = lw_half_to_float ((guint16) (h[2 * i] | (h[2 * i + 1] << 8)));
+  for (gsize i = 0; i < (gsize) n * dim; i++)
+    if (!isfinite (pca->basis[i]))
+      {
+        lw_pca_free (pca);
+        g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                     "wavelet-latent: basis chunk holds a non-finite value");
+        return NULL;
+      }
+  for (guint i = 0; i < dim; i++)
+    if (!isfinite (pca->mean[i]) || fabsf (pca->mean[i]) > 1e6f)
+      {
+        lw_pca_free (pca);
+        g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                     "wavelet-latent: basis chunk has an invalid mean");
+        return NULL;
+      }
+  return pca;
+}
+
+static LwTensor *
+wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
+{
+  double v[G_N_ELEMENTS (params)];
+  guint c, h, w;
+
+  if (!_lw_codec_container_image_shape (file, &c, &h, &w, error))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    if (!_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
+      return NULL;
+  double step = v[0];
+  guint n = v[1], bits = v[2], entropy = v[3], levels = v[4], wavelet = v[5], basis = v[6];
+  guint dim = c << (2 * levels);
+  guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
+  guint ph = hp >> levels, pw = wp >> levels;
+  gsize positions = (gsize) ph * pw;
+
+  if (n > dim)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: %u latents declared for only %u packet channels", n, dim);
+      return NULL;
+    }
+  if (entropy == ENTROPY_WEBP && bits > 8)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: WebP latents declared with %u bits (8 at most)", bits);
+      return NULL;
+    }
+
+  g_autoptr (LwPca) pca = NULL;
+  if (basis == BASIS_FIT)
+    {
+      GBytes *chunk = lw_bitstream_get_chunk (file, CHUNK_BASIS);
+      if (chunk == NULL)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: basis=fit but the BASE chunk is missing");
+          return NULL;
+        }
+      pca = read_basis (chunk, dim, n, error);
+    }
+  else
+    {
+      const LwPca *shipped = lw_pca_shipped (c, levels, wavelet, error);
+      if (shipped != NULL)
+        pca = lw_pca_copy (shipped);
+    }
+  if (pca == NULL)
+    return NULL;
+
+  GBytes *lat = lw_bitstream_get_chunk (file, entropy == ENTROPY_RANS ? CHUNK_RANS : CHUNK_WEBP);
+  if (lat == NULL)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "wavelet-latent: the latent chunk (%s) is missing",
+                   entropy == ENTROPY_RANS ? "LATR" : "LATW");
+      return NULL;
+    }
+
+  gsize total = (gsize) n * positions;
+  g_autofree guint16 *sym = g_new (guint16, total);
+  gsize lat_len;
+  const guint8 *lat_data = g_bytes_get_data (lat, &lat_len);
+  gboolean ok = entropy == ENTROPY_RANS
+                    ? lw_latent_decode_planes (lat_data, lat_len, sym, n, ph, pw, 1u << bits,
+                                               error)
+                    : webp_mosaic_decode (lat, sym, n, ph, pw, error);
+  if (!ok)
+    return NULL;
+
+  g_autoptr (LwCompander) comp = lw_compander_new (bits, step);
+  int zero = 1 << (bits - 1);
+  g_autofree float *y = g_new (float, total);
+  for (gsize i = 0; i < total; i++)
+    y[i] = lw_compander_dequantise (comp, (int) sym[i] - zero);
+
+  g_autofree float *pinv = lw_pca_pinv (pca, n, error);
+  if (pinv == NULL)
+    return NULL;
+  g_autoptr (LwTensor) packets = lw_tensor_new_3d (dim, ph, pw);
+  lw_pca_reconstruct (pca, pinv, n, y, positions, packets->data);
+
+  g_autoptr (LwTensor) padded = lw_wpt2d_inverse (wavelet, packets, levels, error);
+  if (padded == NULL)
+    return NULL;
+  LwTensor *out = lw_tensor_new_3d (c, h, w);
+  for (guint ch = 0; ch < c; ch++)
+    for (guint yy = 0; yy < h; yy++)
+      {
+        const float *src = padded->data + ((gsize) ch * hp + yy) * wp;
+        float *dst = out->data + ((gsize) ch * h + yy) * w;
+        for (guint x = 0; x < w; x++)
+          dst[x] = CLAMP ((src[x] + 127.5f) / 255.0f, 0.0f, 1.0f);
+      }
+  return out;
+}
+
+const LwCodec lw_codec_wavelet_latent = {
+  .name = "wavelet-latent",
+  .title = "Wavelet latent (WaLLoC-style)",
+  .description = "wavelet packets → linear PCA latent → Gaussian-CDF compander → rANS",
+  .kind = LW_MEDIA_IMAGE,
+  .id = LW_CODEC_ID_WAVELET_LATENT,
+  .params = params,
+  .n_params = G_N_ELEMENTS (params),
+  .sweep_param = "step",
+  .sweep_descending = TRUE,
+  .analyse = wl_analyse,
+  .analysis_free = analysis_free,
+  .encode = wl_encode,
+  .decode = wl_decode,
+};

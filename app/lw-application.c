@@ -1,0 +1,148 @@
+/* lw-application.c — the application: app-wide actions, windows, command-line files
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `latent-workbench [FILE…]` opens each FILE in a window; without files one window opens
+ * with the first bundled sample image.
+ */
+#define G_LOG_DOMAIN "lw-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-application.h"
+#include "lw-samples.h"
+#include "lw-window.h"
+
+struct _LwApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (LwApplication, lw_application, ADW_TYPE_APPLICATION)
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GApplication *app = G_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  /* Closing (not destroying) lets each window save its settings. */
+  for (GList *l = g_list_copy (windows), *it = l; it != NULL; it = it->next)
+    {
+      gtk_window_close (GTK_WINDOW (it->data));
+      if (it->next == NULL)
+        g_list_free (l);
+    }
+  g_application_quit (app);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWidget *about = adw_about_window_new ();
+  const char *developers[] = { _("The Latent Workbench developers"), NULL };
+
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Latent Workbench"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about),
+                                       _("The Latent Workbench developers"));
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _("See what latent-space codecs do to your images at every "
+                                   "rate, next to JPEG, JPEG 2000 and WebP."));
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  /* Translators: put your names here, one per line */
+  adw_about_window_set_translator_credits (ADW_ABOUT_WINDOW (about), _("translator-credits"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  { "about", about_action, NULL, NULL, NULL, { 0 } },
+};
+
+static void
+lw_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+
+  G_APPLICATION_CLASS (lw_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.open", open_accels);
+}
+
+static void
+lw_application_activate (GApplication *application)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (application));
+  LwWindow *window;
+  g_autofree char *sample = NULL;
+
+  if (active != NULL)
+    {
+      gtk_window_present (active);
+      return;
+    }
+  window = lw_window_new (GTK_APPLICATION (application));
+  sample = lw_samples_find_default ();
+  if (sample != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (sample);
+      lw_window_open (window, file);
+    }
+  else
+    g_message ("no sample images found; use Open to choose an image");
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+lw_application_open (GApplication  *application,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      LwWindow *window = lw_window_new (GTK_APPLICATION (application));
+      lw_window_open (window, files[i]);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+lw_application_class_init (LwApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = lw_application_startup;
+  app_class->activate = lw_application_activate;
+  app_class->open = lw_application_open;
+}
+
+static void
+lw_application_init (LwApplication *self)
+{
+}
+
+LwApplication *
+lw_application_new (void)
+{
+  return g_object_new (LW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/org/latentworkbench/Workbench",
+                       NULL);
+}

@@ -1,0 +1,328 @@
+/* lw-jobs.c — image loading and the encode/decode round trip, on worker threads
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lw-jobs"
+
+#include "lw-jobs.h"
+
+#include "lw-error.h"
+#include "lw-metrics.h"
+
+struct _LwAnalysis
+{
+  LwSharedImage *image;   /* owned reference: the key, and keeps the image alive */
+  LwParams      *params;  /* copy of the parameters it was made with */
+  gpointer       data;    /* the codec's analysis, freed with the codec's analysis_free */
+};
+
+/* LwSharedImage */
+
+static void
+shared_image_clear (gpointer data)
+{
+  LwSharedImage *image = data;
+
+  lw_tensor_free (image->tensor);
+  g_free (image->name);
+}
+
+LwSharedImage *
+lw_shared_image_new (LwTensor   *tensor,
+                     const char *name)
+{
+  LwSharedImage *image = g_atomic_rc_box_new0 (LwSharedImage);
+
+  image->tensor = tensor;
+  image->name = g_strdup (name);
+  return image;
+}
+
+LwSharedImage *
+lw_shared_image_ref (LwSharedImage *image)
+{
+  return g_atomic_rc_box_acquire (image);
+}
+
+void
+lw_shared_image_unref (LwSharedImage *image)
+{
+  g_atomic_rc_box_release_full (image, shared_image_clear);
+}
+
+/* LwAnalysis */
+
+static void
+analysis_clear (gpointer data)
+{
+  LwAnalysis *analysis = data;
+
+  lw_codec_analysis_free (analysis->params->codec, analysis->data);
+  lw_params_free (analysis->params);
+  lw_shared_image_unref (analysis->image);
+}
+
+static LwAnalysis *
+analysis_new (LwSharedImage  *image,
+              const LwParams *params,
+              gpointer        data)
+{
+  LwAnalysis *analysis = g_atomic_rc_box_new0 (LwAnalysis);
+
+  analysis->image = lw_shared_image_ref (image);
+  analysis->params = lw_params_copy (params);
+  analysis->data = data;
+  return analysis;
+}
+
+LwAnalysis *
+lw_analysis_ref (LwAnalysis *analysis)
+{
+  return g_atomic_rc_box_acquire (analysis);
+}
+
+void
+lw_analysis_unref (LwAnalysis *analysis)
+{
+  g_atomic_rc_box_release_full (analysis, analysis_clear);
+}
+
+gboolean
+lw_analysis_matches (const LwAnalysis    *analysis,
+                     const LwSharedImage *image,
+                     const LwParams      *params)
+{
+  return analysis != NULL && image != NULL && params != NULL &&
+         analysis->image == image &&
+         !lw_params_need_reanalysis (analysis->params, params);
+}
+
+/* Image loading */
+
+void
+lw_load_result_free (LwLoadResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->image, lw_shared_image_unref);
+  lw_pixels_clear (&result->pixels);
+  g_free (result);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr (LwLoadResult) result = g_new0 (LwLoadResult, 1);
+  g_autoptr (LwTensor) tensor = NULL;
+  GError *error = NULL;
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_task_return_new_error (task, LW_ERROR, LW_ERROR_IO,
+                               "%s: only local files can be opened", uri);
+      return;
+    }
+
+  tensor = lw_image_load (path, &result->info, &error);
+  if (tensor == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!lw_pixels_from_tensor (tensor, &result->pixels, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  result->image = lw_shared_image_new (g_steal_pointer (&tensor), name);
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lw_load_result_free);
+}
+
+void
+lw_load_image_async (GObject             *source_object,
+                     GFile               *file,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, lw_load_image_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, load_thread);
+}
+
+LwLoadResult *
+lw_load_image_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lw_load_image_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Encoding */
+
+LwEncodeRequest *
+lw_encode_request_new (guint64         serial,
+                       LwSharedImage  *image,
+                       const LwParams *params,
+                       LwAnalysis     *analysis)
+{
+  LwEncodeRequest *request = g_new0 (LwEncodeRequest, 1);
+
+  request->serial = serial;
+  request->image = lw_shared_image_ref (image);
+  request->params = lw_params_copy (params);
+  request->analysis = analysis ? lw_analysis_ref (analysis) : NULL;
+  return request;
+}
+
+void
+lw_encode_request_free (LwEncodeRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_clear_pointer (&request->image, lw_shared_image_unref);
+  g_clear_pointer (&request->params, lw_params_free);
+  g_clear_pointer (&request->analysis, lw_analysis_unref);
+  g_free (request);
+}
+
+void
+lw_encode_result_free (LwEncodeResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->analysis, lw_analysis_unref);
+  lw_pixels_clear (&result->pixels);
+  g_free (result);
+}
+
+static double
+ms_since (gint64 start_us)
+{
+  return (g_get_monotonic_time () - start_us) / 1000.0;
+}
+
+static void
+encode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  LwEncodeRequest *request = task_data;
+  const LwCodec *codec = request->params->codec;
+  const LwTensor *image = request->image->tensor;
+  g_autoptr (LwEncodeResult) result = g_new0 (LwEncodeResult, 1);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (LwTensor) decoded = NULL;
+  GError *error = NULL;
+  gint64 t0;
+
+  result->serial = request->serial;
+
+  if (lw_analysis_matches (request->analysis, request->image, request->params))
+    {
+      result->analysis = lw_analysis_ref (request->analysis);
+      result->analysis_reused = TRUE;
+    }
+  else
+    {
+      t0 = g_get_monotonic_time ();
+      gpointer data = lw_codec_analyse (codec, image, request->params, cancellable, &error);
+      if (data == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      result->analysis = analysis_new (request->image, request->params, data);
+      result->analyse_ms = ms_since (t0);
+    }
+  /* Cancelled now: still hand the (possibly expensive) analysis back for the cache. */
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_pointer (task, g_steal_pointer (&result),
+                             (GDestroyNotify) lw_encode_result_free);
+      return;
+    }
+
+  t0 = g_get_monotonic_time ();
+  bytes = lw_codec_encode (codec, result->analysis->data, request->params, cancellable, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  result->encode_ms = ms_since (t0);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  t0 = g_get_monotonic_time ();
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+  decoded = lw_codec_decode_bytes (data, len, NULL, &error);
+  if (decoded == NULL)
+    {
+      g_prefix_error (&error, "%s: decoding its own output failed: ", codec->name);
+      g_task_return_error (task, error);
+      return;
+    }
+  result->decode_ms = ms_since (t0);
+  if (!lw_tensor_same_shape (image, decoded))
+    {
+      g_autofree char *a = lw_tensor_shape_string (image);
+      g_autofree char *b = lw_tensor_shape_string (decoded);
+      g_task_return_new_error (task, LW_ERROR, LW_ERROR_SHAPE,
+                               "%s: decoded image is %s, the original %s", codec->name, b, a);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  gsize c = image->shape[0], h = image->shape[1], w = image->shape[2];
+  result->n_bytes = len;
+  result->bpp = lw_bpp (len, w, h);
+  result->ratio = lw_compression_ratio (len, w, h, c);
+  result->psnr = lw_psnr (image, decoded);
+  result->ssim = lw_ssim (image, decoded);
+
+  if (!lw_pixels_from_tensor (decoded, &result->pixels, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  result->complete = TRUE;
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lw_encode_result_free);
+}
+
+void
+lw_encode_async (GObject             *source_object,
+                 LwEncodeRequest     *request,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, lw_encode_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) lw_encode_request_free);
+  /* The worker decides what a cancelled request returns (see encode_thread). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, encode_thread);
+}
+
+LwEncodeResult *
+lw_encode_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lw_encode_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,108 @@
+/* lw-jobs.h — work the window hands to worker threads: loading an image, and one
+ * analyse → encode → decode → measure round trip for the rate slider
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Workers get immutable, reference-counted inputs (LwSharedImage, LwAnalysis) so the window
+ * can drop its own references at any time — for instance when a new image replaces the one a
+ * worker is still encoding — without freeing memory the worker uses. They never touch widgets:
+ * pixels come back as LwPixels and the main thread makes textures of them.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lw-codec.h"
+#include "lw-image-io.h"
+#include "lw-texture.h"
+
+G_BEGIN_DECLS
+
+/* An image loaded from `name`, never modified after creation. Atomic reference count. */
+typedef struct
+{
+  LwTensor *tensor;  /* C×H×W in [0, 1] */
+  char     *name;    /* display name of the file it came from */
+} LwSharedImage;
+
+LwSharedImage *lw_shared_image_new   (LwTensor *tensor, const char *name); /* takes tensor */
+LwSharedImage *lw_shared_image_ref   (LwSharedImage *image);
+void           lw_shared_image_unref (LwSharedImage *image);
+
+/* A codec analysis of one image under one set of non-rate parameters. Only one encode uses it
+ * at a time (the window runs one worker at a time); the last reference frees it. */
+typedef struct _LwAnalysis LwAnalysis;
+
+LwAnalysis *lw_analysis_ref     (LwAnalysis *analysis);
+void        lw_analysis_unref   (LwAnalysis *analysis);
+/* Can this analysis serve an encode of `image` with `params`? */
+gboolean    lw_analysis_matches (const LwAnalysis    *analysis,
+                                 const LwSharedImage *image,
+                                 const LwParams      *params);
+
+/* Image loading */
+typedef struct
+{
+  LwSharedImage *image;
+  LwImageInfo    info;
+  LwPixels       pixels;
+} LwLoadResult;
+
+void          lw_load_result_free   (LwLoadResult *result);
+/* `source_object` (nullable) is kept alive until the callback has run. */
+void          lw_load_image_async   (GObject             *source_object,
+                                     GFile               *file,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+LwLoadResult *lw_load_image_finish  (GAsyncResult  *result,
+                                     GError       **error);
+
+/* One point of the rate slider */
+typedef struct
+{
+  guint64        serial;    /* chosen by the caller, returned in the result */
+  LwSharedImage *image;     /* owned reference */
+  LwParams      *params;    /* owned copy; params->codec is the codec */
+  LwAnalysis    *analysis;  /* owned reference, nullable: analyse first when NULL */
+} LwEncodeRequest;
+
+typedef struct
+{
+  guint64     serial;
+  gboolean    complete;     /* FALSE: cancelled after the analysis; only `analysis` is set */
+  LwAnalysis *analysis;     /* the analysis used (reused or new): cache it */
+  gboolean    analysis_reused;
+  LwPixels    pixels;       /* the decoded image */
+  gsize       n_bytes;      /* size of the complete .lwc file */
+  double      bpp;
+  double      ratio;        /* original 8-bit size / coded size */
+  double      psnr;         /* dB; +inf when lossless */
+  double      ssim;
+  double      analyse_ms;   /* 0 when the analysis was reused */
+  double      encode_ms;
+  double      decode_ms;
+} LwEncodeResult;
+
+LwEncodeRequest *lw_encode_request_new  (guint64              serial,
+                                         LwSharedImage       *image,
+                                         const LwParams      *params,
+                                         LwAnalysis          *analysis);
+void             lw_encode_request_free (LwEncodeRequest *request);
+void             lw_encode_result_free  (LwEncodeResult *result);
+
+/* Takes `request`. `source_object` (nullable) is kept alive until the callback has run. */
+void            lw_encode_async  (GObject             *source_object,
+                                  LwEncodeRequest     *request,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+LwEncodeResult *lw_encode_finish (GAsyncResult  *result,
+                                  GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwSharedImage, lw_shared_image_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwAnalysis, lw_analysis_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwLoadResult, lw_load_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwEncodeRequest, lw_encode_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwEncodeResult, lw_encode_result_free)
+
+G_END_DECLS

@@ -1,0 +1,284 @@
+#!/bin/bash
+# test-cli.sh — end-to-end tests of latent-workbench-cli (TAP on stdout)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli.sh PATH/TO/latent-workbench-cli
+# Environment: LW_SHARED_DATADIR (sample images), optional LW_DATADIR.
+# Checks the command forms and exit-status contract that scripts and later tools rely on:
+# 0 success, 1 bad input (message names the file), 2 usage error (unknown codec/parameter
+# included), and that no output file is written or replaced when a command fails.
+set -eu
+
+CLI=${1:?usage: test-cli.sh PATH/TO/latent-workbench-cli}
+PY=/usr/bin/python3
+T=$(mktemp -d "${TMPDIR:-/tmp}/lw-test-cli.XXXXXX")
+RESULTS="$T/results.tap"
+: >"$RESULTS"
+N=0
+FAILED=0
+
+finish () {
+  local rc=$?
+  echo "1..$N"
+  cat "$RESULTS"
+  rm -rf "$T"
+  if [ "$FAILED" -ne 0 ] || [ "$rc" -ne 0 ]; then
+    exit 1
+  fi
+  exit 0
+}
+trap finish EXIT
+
+# check NAME COMMAND… — one TAP line; on failure the captured stderr goes out as comments
+check () {
+  local name=$1
+  shift
+  N=$((N + 1))
+  if "$@" >"$T/check.log" 2>&1; then
+    echo "ok $N - $name" >>"$RESULTS"
+  else
+    FAILED=$((FAILED + 1))
+    echo "not ok $N - $name" >>"$RESULTS"
+    { tail -n 6 "$T/check.log"; head -n 4 "$T/err"; } 2>/dev/null | sed 's/^/# /' >>"$RESULTS" || true
+  fi
+}
+
+# run ARGS… — runs the CLI; leaves stdout in $T/out, stderr in $T/err, status in $RC
+run () {
+  RC=0
+  "$CLI" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}
+
+rc_is () { [ "$RC" -eq "$1" ]; }
+err_has () { grep -qF -- "$1" "$T/err"; }
+same_file () { cmp -s "$1" "$2"; }
+
+png_size () {
+  "$PY" -c 'import struct,sys
+d=open(sys.argv[1],"rb").read(24)
+assert d[:8]==b"\x89PNG\r\n\x1a\n", "not a PNG"
+w,h=struct.unpack(">II",d[16:24]); print("%dx%d"%(w,h))' "$1"
+}
+
+# A natural image keeps RD curves realistic; a generated one stands in when the shared
+# data are not there (e.g. a tarball build).
+IMG="${LW_SHARED_DATADIR:-/nonexistent}/images/chelsea.png"
+if [ -f "$IMG" ]; then
+  W=451 H=300
+else
+  IMG="$T/generated.png"
+  W=160 H=120
+  "$PY" - "$IMG" "$W" "$H" <<'EOF'
+import math, struct, sys, zlib
+path, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = b""
+for y in range(h):
+    row = bytearray([0])
+    for x in range(w):
+        v = 0.5 + 0.25 * math.sin(x / 7.0) * math.cos(y / 5.0) + 0.2 * ((x * 7 + y * 13) % 17) / 17
+        row += bytes([int(255 * min(max(v, 0), 1)), (x * 255) // w, (y * 255) // h])
+    rows += bytes(row)
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+open(path, "wb").write(png)
+EOF
+fi
+
+# ---- help and usage --------------------------------------------------------------------
+run --help
+check "--help exits 0 and lists the commands" eval 'rc_is 0 && grep -q "encode" "$T/out" && grep -q "Exit status" "$T/out"'
+for cmd in codecs encode decode info rd; do
+  run "$cmd" --help
+  check "$cmd --help exits 0" eval 'rc_is 0 && grep -q "Usage" "$T/out"'
+done
+run
+check "no command is a usage error (2)" eval 'rc_is 2 && err_has "Usage"'
+run frobnicate
+check "unknown command is a usage error (2)" eval 'rc_is 2 && err_has "frobnicate"'
+run encode --no-such-option "$IMG" "$T/x.lwc"
+check "unknown option is a usage error (2)" eval 'rc_is 2 && err_has "no-such-option"'
+run encode --codec jpeg "$IMG"
+check "encode with a missing argument is a usage error (2)" rc_is 2
+
+# ---- codecs ----------------------------------------------------------------------------
+run codecs
+check "codecs prints a table" eval 'rc_is 0 && grep -q "wavelet-latent" "$T/out"'
+run codecs --json
+cp "$T/out" "$T/codecs.json"
+check "codecs --json lists the four image codecs with valid parameter descriptions" \
+  "$PY" - "$T/codecs.json" <<'EOF'
+import json, sys
+codecs = json.load(open(sys.argv[1]))
+names = [c["name"] for c in codecs]
+for want in ("wavelet-latent", "jpeg", "jpeg2000", "webp"):
+    assert want in names, "%s missing from %s" % (want, names)
+for c in codecs:
+    assert c["kind"] in ("image", "audio"), c
+    assert c["params"], "%s has no params" % c["name"]
+    assert any(p["name"] == c["sweep_param"] for p in c["params"]), c["name"]
+    for p in c["params"]:
+        for key in ("name", "type", "min", "max", "default", "rate", "help"):
+            assert key in p, "%s.%s lacks %s" % (c["name"], p.get("name"), key)
+        assert p["type"] in ("int", "double", "enum", "bool"), p
+        assert p["min"] <= p["default"] <= p["max"], p
+        assert isinstance(p["rate"], bool), p
+        if p["type"] == "enum":
+            assert len(p["choices"]) == p["max"] + 1, p
+EOF
+
+# ---- encode → info → decode, every image codec ------------------------------------------
+CODECS="wavelet-latent jpeg jpeg2000 webp"
+for codec in $CODECS; do
+  # A non-default value of the rate parameter, to see it recorded in the container
+  set -- $("$PY" - "$T/codecs.json" "$codec" <<'EOF'
+import json, sys
+c = [c for c in json.load(open(sys.argv[1])) if c["name"] == sys.argv[2]][0]
+p = [p for p in c["params"] if p["name"] == c["sweep_param"]][0]
+v = p["min"] + 0.37 * (p["max"] - p["min"])
+if p["type"] != "double":
+    v = round(v)
+print(p["name"], repr(float(v)))
+EOF
+)
+  pname=$1 pvalue=$2
+  run encode --codec "$codec" --param "$pname=$pvalue" "$IMG" "$T/$codec.lwc"
+  check "$codec: encode exits 0 and writes the file" eval 'rc_is 0 && [ -s "$T/$codec.lwc" ] && grep -q "bpp" "$T/out"'
+
+  run info "$T/$codec.lwc"
+  check "$codec: info prints codec, shape and chunks" \
+    eval 'rc_is 0 && grep -q "$codec" "$T/out" && grep -q "3×$H×$W" "$T/out" && grep -q "crc ok" "$T/out"'
+
+  run info --json "$T/$codec.lwc"
+  cp "$T/out" "$T/$codec-info.json"
+  check "$codec: info --json has version, codec, shape, params, chunks, size, bpp" \
+    "$PY" - "$T/$codec-info.json" "$codec" "$H" "$W" "$pname" "$pvalue" "$(stat -c %s "$T/$codec.lwc" 2>/dev/null || echo 0)" <<'EOF'
+import json, sys
+info = json.load(open(sys.argv[1]))
+codec, h, w, pname, pvalue, size = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]), int(sys.argv[7])
+assert info["codec"] == codec, info["codec"]
+assert info["kind"] == "image"
+assert info["version"] >= 1
+assert isinstance(info["codec_id"], int)
+assert info["shape"] == [3, h, w], info["shape"]
+assert info["size"] == size, (info["size"], size)
+assert abs(info["bpp"] - size * 8.0 / (w * h)) < 1e-9, info["bpp"]
+params = {p["name"]: p for p in info["params"]}
+assert pname in params, params.keys()
+assert abs(params[pname]["value"] - pvalue) < 1e-9, (params[pname], pvalue)
+assert info["chunks"] and all(c["crc_ok"] and len(c["tag"]) == 4 and c["size"] >= 0 for c in info["chunks"])
+EOF
+
+  run decode --reference "$IMG" "$T/$codec.lwc" "$T/$codec.png"
+  check "$codec: decode writes a ${W}x${H} PNG and reports PSNR" \
+    eval 'rc_is 0 && [ "$(png_size "$T/$codec.png")" = "${W}x${H}" ] && grep -q "PSNR" "$T/out"'
+done
+
+run decode "$T/jpeg.lwc" "$T/jpeg-again.png"
+check "decoding is deterministic (same PNG twice)" eval 'rc_is 0 && same_file "$T/jpeg.png" "$T/jpeg-again.png"'
+
+# ---- rd ---------------------------------------------------------------------------------
+run rd --codec jpeg --codec webp --points 5 --csv "$T/rd.csv" --json "$IMG"
+cp "$T/out" "$T/rd.json"
+check "rd --json: two monotone curves (bpp up, PSNR not down) and a BD-rate number" \
+  "$PY" - "$T/rd.json" <<'EOF'
+import json, math, sys
+rd = json.load(open(sys.argv[1]))
+curves = rd["curves"]
+assert sorted(c["codec"] for c in curves) == ["jpeg", "webp"], [c["codec"] for c in curves]
+for c in curves:
+    pts = c["points"]
+    assert len(pts) >= 4, (c["codec"], len(pts))
+    for a, b in zip(pts, pts[1:]):
+        assert b["bpp"] > a["bpp"], (c["codec"], a, b)
+        assert b["psnr"] >= a["psnr"] - 1e-9, (c["codec"], a, b)
+    assert all(p["psnr"] > 15 and 0 < p["ssim"] <= 1 for p in pts), c
+bd = [d for d in rd["bd"] if d["codec"] == "webp"]
+assert bd and all(d["anchor"] == "jpeg" for d in bd), rd["bd"]
+assert any(isinstance(d["bd_rate"], float) and math.isfinite(d["bd_rate"]) for d in bd), bd
+EOF
+check "rd --csv: header and one row per (codec, image, point)" \
+  "$PY" - "$T/rd.csv" "$T/rd.json" <<'EOF'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+rd = json.load(open(sys.argv[2]))
+assert len(rows) == sum(len(c["points"]) for c in rd["curves"]), len(rows)
+for key in ("codec", "image", "param", "bytes", "bpp", "psnr", "psnr_y", "ssim", "ms_ssim", "encode_ms", "decode_ms"):
+    assert key in rows[0], key
+assert {r["codec"] for r in rows} == {"jpeg", "webp"}
+float(rows[0]["bpp"]); float(rows[0]["psnr"])
+EOF
+run rd --codec jpeg --codec webp --points 4 "$IMG"
+check "rd text output has tables and a BD-rate line" eval 'rc_is 0 && grep -q "BD-rate" "$T/out" && grep -q "PSNR" "$T/out"'
+
+# ---- bad input and usage errors --------------------------------------------------------
+run encode --codec no-such-codec "$IMG" "$T/u.lwc"
+check "unknown codec is a usage error (2) naming the codec" eval 'rc_is 2 && err_has "no-such-codec" && [ ! -e "$T/u.lwc" ]'
+run encode --codec jpeg --param quality=100000 "$IMG" "$T/u.lwc"
+check "out-of-range parameter is a usage error (2)" eval 'rc_is 2 && err_has "quality" && [ ! -e "$T/u.lwc" ]'
+run encode --codec jpeg --param no_such_param=1 "$IMG" "$T/u.lwc"
+check "unknown parameter is a usage error (2)" eval 'rc_is 2 && err_has "no_such_param"'
+run encode --codec jpeg --param quality "$IMG" "$T/u.lwc"
+check "parameter without =VALUE is a usage error (2)" rc_is 2
+run rd --codec jpeg --points 2 "$IMG"
+check "rd --points below 4 is a usage error (2)" rc_is 2
+
+run encode --codec jpeg "$T/missing.png" "$T/u.lwc"
+check "missing input: exit 1, stderr names the path" eval 'rc_is 1 && err_has "$T/missing.png" && [ ! -e "$T/u.lwc" ]'
+run decode "$T/missing.lwc" "$T/u.png"
+check "decode of a missing .lwc: exit 1 naming it" eval 'rc_is 1 && err_has "missing.lwc"'
+run info "$T/missing.lwc"
+check "info of a missing .lwc: exit 1 naming it" eval 'rc_is 1 && err_has "missing.lwc"'
+
+echo "this is plain text, not an image" >"$T/notes.txt"
+run encode --codec webp "$T/notes.txt" "$T/u.lwc"
+check "non-image input: exit 1 naming the file" eval 'rc_is 1 && err_has "notes.txt" && [ ! -e "$T/u.lwc" ]'
+: >"$T/empty.png"
+run encode --codec webp "$T/empty.png" "$T/u.lwc"
+check "empty input: exit 1 naming the file" eval 'rc_is 1 && err_has "empty.png"'
+
+# 20000×100 gray PNG: the loader must refuse it from the header, before allocating
+"$PY" - "$T/wide.png" <<'EOF'
+import struct, sys, zlib
+w, h = 20000, 100
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(b"\0" * ((w + 1) * h), 9)) + chunk(b"IEND", b"")
+open(sys.argv[1], "wb").write(png)
+EOF
+run encode --codec jpeg "$T/wide.png" "$T/u.lwc"
+check "oversized image: exit 1, names the file and the 16384 limit" eval 'rc_is 1 && err_has "wide.png" && err_has "16384"'
+
+size=$(stat -c %s "$T/jpeg.lwc")
+head -c $((size / 2)) "$T/jpeg.lwc" >"$T/truncated.lwc"
+run decode "$T/truncated.lwc" "$T/u.png"
+check "truncated .lwc: decode exits 1 with a message naming the file" \
+  eval 'rc_is 1 && err_has "truncated.lwc" && [ "$(wc -l <"$T/err")" -ge 1 ] && [ ! -e "$T/u.png" ]'
+run info "$T/truncated.lwc"
+check "truncated .lwc: info exits 1" eval 'rc_is 1 && err_has "truncated.lwc"'
+"$PY" -c 'import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[-3] ^= 0x5a
+open(sys.argv[2], "wb").write(d)' "$T/jpeg.lwc" "$T/corrupt.lwc"
+run decode "$T/corrupt.lwc" "$T/u.png"
+check "corrupted .lwc (flipped bits): decode exits 1" eval 'rc_is 1 && err_has "corrupt.lwc" && [ ! -e "$T/u.png" ]'
+run decode "$IMG" "$T/u.png"
+check "decoding a PNG as .lwc: exit 1" eval 'rc_is 1 && [ ! -e "$T/u.png" ]'
+
+# Failing commands must leave existing outputs exactly as they were
+echo "precious" >"$T/keep.lwc"
+cp "$T/keep.lwc" "$T/keep.orig"
+run encode --codec jpeg "$T/notes.txt" "$T/keep.lwc"
+check "failed encode (bad input) leaves the existing output untouched" eval 'rc_is 1 && same_file "$T/keep.lwc" "$T/keep.orig"'
+run encode --codec jpeg --param quality=-5 "$IMG" "$T/keep.lwc"
+check "failed encode (bad parameter) leaves the existing output untouched" eval 'rc_is 2 && same_file "$T/keep.lwc" "$T/keep.orig"'
+cp "$T/jpeg.png" "$T/keep.png"
+run decode "$T/truncated.lwc" "$T/keep.png"
+check "failed decode leaves the existing PNG untouched" eval 'rc_is 1 && same_file "$T/keep.png" "$T/jpeg.png"'
+echo "codec,image" >"$T/keep.csv"
+cp "$T/keep.csv" "$T/keep-csv.orig"
+run rd --codec jpeg --csv "$T/keep.csv" "$T/notes.txt"
+check "failed rd leaves the existing CSV untouched" eval 'rc_is 1 && same_file "$T/keep.csv" "$T/keep-csv.orig"'
+run encode --codec jpeg "$IMG" "$T/no-such-dir/out.lwc"
+check "unwritable output: exit 1 naming it" eval 'rc_is 1 && err_has "no-such-dir"'

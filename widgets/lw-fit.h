@@ -1,0 +1,35 @@
+/* lw-fit.h — layout math for showing images scaled to fit: pure functions, no widgets
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Units are logical pixels (GTK's coordinate space). Images keep their aspect ratio.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double x, y, width, height;
+} LwRect;
+
+/* Scale factor that fits a content_w×content_h item into box_w×box_h without distortion,
+ * capped at max_scale (use 1.0 to never enlarge). 0 when either size is empty. */
+double lw_fit_scale (double content_w, double content_h, double box_w, double box_h,
+                     double max_scale);
+
+/* `content` scaled by `scale` and centred in `box`. */
+void   lw_fit_center (double content_w, double content_h, double scale, const LwRect *box,
+                      LwRect *out);
+
+/* Two images side by side in `area`, split into two equal cells with `gap` between them.
+ * Both are drawn with one common scale (the largest that fits both, capped at max_scale), so
+ * equal-sized images appear equal-sized and their pixels line up. Each is centred in its
+ * cell. Returns the common scale; 0 (and empty rects) when nothing fits. A missing image is
+ * passed as 0×0 and gets an empty rect. */
+double lw_fit_side_by_side (double left_w, double left_h, double right_w, double right_h,
+                            const LwRect *area, double gap, double max_scale,
+                            LwRect *left_out, LwRect *right_out);
+
+G_END_DECLS

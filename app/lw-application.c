@@ -27,15 +27,11 @@ quit_action (GSimpleAction *action,
              gpointer       user_data)
 {
   GApplication *app = G_APPLICATION (user_data);
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
 
   /* Closing (not destroying) lets each window save its settings. */
-  for (GList *l = g_list_copy (windows), *it = l; it != NULL; it = it->next)
-    {
-      gtk_window_close (GTK_WINDOW (it->data));
-      if (it->next == NULL)
-        g_list_free (l);
-    }
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
   g_application_quit (app);
 }
 

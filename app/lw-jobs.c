@@ -5,6 +5,8 @@
 
 #include "lw-jobs.h"
 
+#include <glib/gi18n.h>
+
 #include "lw-error.h"
 #include "lw-metrics.h"
 
@@ -125,7 +127,7 @@ load_thread (GTask        *task,
     {
       g_autofree char *uri = g_file_get_uri (file);
       g_task_return_new_error (task, LW_ERROR, LW_ERROR_IO,
-                               "%s: only local files can be opened", uri);
+                               _("%s: only local files can be opened"), uri);
       return;
     }
 

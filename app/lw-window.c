@@ -17,6 +17,7 @@
 #include "lw-codec.h"
 #include "lw-compare-view.h"
 #include "lw-jobs.h"
+#include "lw-rate-map.h"
 #include "lw-settings.h"
 #include "lw-window.h"
 
@@ -33,6 +34,7 @@ struct _LwWindow
   GtkScale             *rate_scale;
   GtkAdjustment        *rate_adjustment;
   GtkLabel             *rate_value_label;
+  GtkStack             *view_stack;
   LwCompareView        *compare_view;
   GtkLabel             *image_label;
   GtkLabel             *status_label;
@@ -41,7 +43,7 @@ struct _LwWindow
   GPtrArray            *codecs;             /* const LwCodec *, in drop-down order */
   LwParams             *params;             /* selected codec's values, rate included */
   int                   rate_index;         /* of codec->sweep_param in params */
-  gboolean              rate_log;           /* the adjustment holds ln (value) */
+  LwRateMap             rate_map;           /* rate value ↔ slider position */
   gboolean              syncing;            /* controls are being set from code */
 
   LwSharedImage        *image;              /* nullable */
@@ -72,39 +74,33 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_encode (LwWindow *self);
 
+/* Workers get a weak reference to the window, never a strong one: the last reference to a
+ * GTask (and so to its source object) can be dropped on the worker thread, and a window must
+ * not be finalized there. A closed window is freed at once; late results find it gone. */
+static GWeakRef *
+weak_self_new (LwWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+weak_self_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, weak_self_free)
+
 /* Helpers */
 
 static const LwParamSpec *
 rate_spec (LwWindow *self)
 {
   return &self->params->codec->params[self->rate_index];
-}
-
-static double
-rate_to_slider (LwWindow *self,
-                double    value)
-{
-  return self->rate_log ? log (value) : value;
-}
-
-/* The parameter value a slider position stands for: whole numbers for integer parameters,
- * three significant digits for real ones (finer steps change nothing visible). */
-static double
-slider_to_rate (LwWindow *self,
-                double    position)
-{
-  const LwParamSpec *spec = rate_spec (self);
-  double v = self->rate_log ? exp (position) : position;
-
-  if (spec->type != LW_PARAM_DOUBLE)
-    v = round (v);
-  else if (v != 0.0)
-    {
-      double digits = 3.0 - ceil (log10 (fabs (v)));
-      double scale = pow (10.0, digits);
-      v = round (v * scale) / scale;
-    }
-  return CLAMP (v, spec->min, spec->max);
 }
 
 static void
@@ -114,6 +110,7 @@ show_error (LwWindow   *self,
   g_autofree char *markup = g_markup_escape_text (text, -1);
   AdwToast *toast;
 
+  g_debug ("%s", text);
   /* One error at a time: a failing codec would otherwise queue a toast per slider step. */
   if (self->toast != NULL)
     adw_toast_dismiss (self->toast);
@@ -132,6 +129,11 @@ update_busy (LwWindow *self)
     return;
   self->busy = busy;
   gtk_spinner_set_spinning (self->spinner, busy);
+  /* The figures on show belong to the previous setting until the new result arrives. */
+  if (busy)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -181,9 +183,14 @@ show_result (LwWindow       *self,
     /* Translators: caption over the decoded image: bits per pixel, PSNR in decibels */
     caption = g_strdup_printf (_("Decoded — %.2f bpp, %.1f dB"), result->bpp, result->psnr);
 
-  /* Translators: status line: bits per pixel, compression ratio (e.g. 46.1:1), PSNR, SSIM */
-  g_string_append_printf (status, _("%.3f bpp · %.1f:1 · PSNR %.2f dB · SSIM %.4f"),
-                          result->bpp, result->ratio, result->psnr, result->ssim);
+  if (isinf (result->psnr))
+    /* Translators: status line: bits per pixel, compression ratio (e.g. 46.1:1), SSIM */
+    g_string_append_printf (status, _("%.3f bpp · %.1f:1 · lossless · SSIM %.4f"),
+                            result->bpp, result->ratio, result->ssim);
+  else
+    /* Translators: status line: bits per pixel, compression ratio (e.g. 46.1:1), PSNR, SSIM */
+    g_string_append_printf (status, _("%.3f bpp · %.1f:1 · PSNR %.2f dB · SSIM %.4f"),
+                            result->bpp, result->ratio, result->psnr, result->ssim);
   if (!result->analysis_reused)
     /* Translators: time in milliseconds */
     g_string_append_printf (status, _(" · analyse %.0f ms"), result->analyse_ms);
@@ -202,14 +209,16 @@ on_encode_done_cb (GObject      *source,
                    GAsyncResult *res,
                    gpointer      user_data)
 {
-  LwWindow *self = LW_WINDOW (source);
+  g_autoptr (GWeakRef) weak_self = user_data;
+  g_autoptr (LwWindow) self = g_weak_ref_get (weak_self);
   g_autoptr (GError) error = NULL;
   g_autoptr (LwEncodeResult) result = lw_encode_finish (res, &error);
-  gboolean newest = self->running_serial == self->serial;
+  gboolean newest;
 
-  g_clear_object (&self->encode_cancellable);
-  if (self->disposed)
+  if (self == NULL || self->disposed)
     return;
+  newest = self->running_serial == self->serial;
+  g_clear_object (&self->encode_cancellable);
 
   /* Keep the analysis if it still fits what the window shows (same image and codec). */
   if (result != NULL && result->analysis != NULL && result->analysis != self->analysis &&
@@ -250,9 +259,9 @@ start_encode (LwWindow *self)
 
   self->running_serial = self->serial;
   self->encode_cancellable = g_cancellable_new ();
-  lw_encode_async (G_OBJECT (self),
+  lw_encode_async (NULL,
                    lw_encode_request_new (self->serial, self->image, self->params, cached),
-                   self->encode_cancellable, on_encode_done_cb, NULL);
+                   self->encode_cancellable, on_encode_done_cb, weak_self_new (self));
 }
 
 /* Asks for the current image, codec and rate to be encoded. */
@@ -281,26 +290,19 @@ configure_rate_control (LwWindow *self)
 {
   const LwCodec *codec = self->params->codec;
   const LwParamSpec *spec = rate_spec (self);
-  double lower, upper, step;
+  const LwRateMap *map = &self->rate_map;
 
-  self->rate_log = spec->log_scale && spec->min > 0;
-  lower = rate_to_slider (self, spec->min);
-  upper = rate_to_slider (self, spec->max);
-  if (spec->type != LW_PARAM_DOUBLE && !self->rate_log)
-    step = 1.0;
-  else
-    step = (upper - lower) / 100.0;
-
+  lw_rate_map_init (&self->rate_map, spec);
   self->syncing = TRUE;
   gtk_adjustment_configure (self->rate_adjustment,
-                            rate_to_slider (self, self->params->values[self->rate_index]),
-                            lower, upper, step, 10.0 * step, 0.0);
+                            lw_rate_map_to_slider (map, self->params->values[self->rate_index]),
+                            map->lower, map->upper, map->step, 10.0 * map->step, 0.0);
   self->syncing = FALSE;
 
   /* Right is always “more bits”. */
   gtk_range_set_inverted (GTK_RANGE (self->rate_scale), codec->sweep_descending);
   gtk_scale_clear_marks (self->rate_scale);
-  gtk_scale_add_mark (self->rate_scale, rate_to_slider (self, spec->default_value),
+  gtk_scale_add_mark (self->rate_scale, lw_rate_map_to_slider (map, spec->default_value),
                       GTK_POS_BOTTOM, NULL);
 
   gtk_label_set_text (self->rate_name_label, spec->name);
@@ -355,7 +357,7 @@ on_rate_value_changed_cb (GtkAdjustment *adjustment,
 
   if (self->syncing || self->params == NULL)
     return;
-  value = slider_to_rate (self, gtk_adjustment_get_value (adjustment));
+  value = lw_rate_map_from_slider (&self->rate_map, gtk_adjustment_get_value (adjustment));
   /* Integer parameters: many slider positions give the same value; encode once. */
   if (value == self->params->values[self->rate_index])
     return;
@@ -411,6 +413,7 @@ select_codec_index (LwWindow *self,
 
 typedef struct
 {
+  GWeakRef      window;
   GCancellable *cancellable;
   GFile        *file;
 } LoadData;
@@ -418,6 +421,7 @@ typedef struct
 static void
 load_data_free (LoadData *data)
 {
+  g_weak_ref_clear (&data->window);
   g_clear_object (&data->cancellable);
   g_clear_object (&data->file);
   g_free (data);
@@ -439,6 +443,7 @@ set_image (LwWindow     *self,
   t = self->image->tensor;
 
   lw_compare_view_set_original (self->compare_view, texture);
+  gtk_stack_set_visible_child_name (self->view_stack, "compare");
   clear_result (self, NULL);
   adw_window_title_set_subtitle (self->window_title, self->image->name);
   /* Translators: file name, then width×height in pixels and the number of channels */
@@ -453,17 +458,15 @@ on_load_done_cb (GObject      *source,
                  GAsyncResult *res,
                  gpointer      user_data)
 {
-  LwWindow *self = LW_WINDOW (source);
   g_autoptr (LoadData) data = user_data;
+  g_autoptr (LwWindow) self = g_weak_ref_get (&data->window);
   g_autoptr (GError) error = NULL;
   g_autoptr (LwLoadResult) result = lw_load_image_finish (res, &error);
 
   /* Only the newest load counts; an older one was cancelled when it was replaced. */
-  if (data->cancellable != self->load_cancellable)
+  if (self == NULL || self->disposed || data->cancellable != self->load_cancellable)
     return;
   g_clear_object (&self->load_cancellable);
-  if (self->disposed)
-    return;
 
   if (result != NULL)
     set_image (self, result);
@@ -617,11 +620,12 @@ lw_window_dispose (GObject *object)
 {
   LwWindow *self = LW_WINDOW (object);
 
-  /* Workers may still run; their callbacks see `disposed` and touch nothing. */
+  /* Workers may still run; their callbacks see `disposed` (or no window) and touch nothing. */
   self->disposed = TRUE;
   self->pending = FALSE;
   g_cancellable_cancel (self->encode_cancellable);
   g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->encode_cancellable);
   g_clear_object (&self->load_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -679,6 +683,7 @@ lw_window_class_init (LwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwWindow, rate_scale);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, rate_adjustment);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, rate_value_label);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, compare_view);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, image_label);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, status_label);
@@ -729,9 +734,10 @@ lw_window_open (LwWindow *self,
   self->load_cancellable = g_cancellable_new ();
 
   data = g_new0 (LoadData, 1);
+  g_weak_ref_init (&data->window, self);
   data->cancellable = g_object_ref (self->load_cancellable);
   data->file = g_object_ref (file);
-  lw_load_image_async (G_OBJECT (self), file, self->load_cancellable, on_load_done_cb, data);
+  lw_load_image_async (NULL, file, self->load_cancellable, on_load_done_cb, data);
   update_busy (self);
 }
 

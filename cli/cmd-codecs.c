@@ -68,6 +68,18 @@ print_codecs_json (const LwCodec **codecs)
         json_builder_add_null_value (b);
       json_builder_set_member_name (b, "sweep_descending");
       json_builder_add_boolean_value (b, c->sweep_descending);
+      if (c->sweep_param && lw_params_index (c, c->sweep_param) >= 0)
+        {
+          const LwParamSpec *spec = &c->params[lw_params_index (c, c->sweep_param)];
+          gboolean whole = c->sweep_min == 0 && c->sweep_max == 0;
+
+          /* The range lw_rd_sweep covers: a sub-range of the parameter when the codec says so */
+          json_builder_set_member_name (b, "sweep_range");
+          json_builder_begin_array (b);
+          json_builder_add_double_value (b, whole ? spec->min : c->sweep_min);
+          json_builder_add_double_value (b, whole ? spec->max : c->sweep_max);
+          json_builder_end_array (b);
+        }
       json_builder_set_member_name (b, "params");
       json_builder_begin_array (b);
       for (guint k = 0; k < c->n_params; k++)
@@ -94,8 +106,15 @@ print_codecs_text (const LwCodec **codecs)
                c->title ? c->title : c->name);
       if (c->description && *c->description)
         g_print ("  %s\n", c->description);
-      if (c->sweep_param)
-        g_print ("  RD sweeps vary: %s\n", c->sweep_param);
+      if (c->sweep_param && lw_params_index (c, c->sweep_param) >= 0)
+        {
+          const LwParamSpec *spec = &c->params[lw_params_index (c, c->sweep_param)];
+          gboolean whole = c->sweep_min == 0 && c->sweep_max == 0;
+          g_autofree char *lo = lw_param_format (spec, whole ? spec->min : c->sweep_min);
+          g_autofree char *hi = lw_param_format (spec, whole ? spec->max : c->sweep_max);
+
+          g_print ("  RD sweeps vary: %s over [%s, %s]\n", c->sweep_param, lo, hi);
+        }
       g_print ("  %-18s %-7s %10s %10s %10s  %-4s  %s\n", "parameter", "type", "min", "max",
                "default", "rate", "help");
       for (guint k = 0; k < c->n_params; k++)

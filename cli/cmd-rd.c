@@ -468,9 +468,9 @@ cli_cmd_rd (int    argc,
   };
 
   if (!cli_parse_options ("rd", "IMAGE…",
-                          "Sweep each codec's rate parameter on each image, average the curves "
-                          "at matched settings, and compute BD-rate/BD-PSNR against the first "
-                          "codec.",
+                          "Sweep each codec’s rate parameter on each image, average the curves\n"
+                          "at matched settings, and compute BD-rate/BD-PSNR against the first\n"
+                          "codec (on the mean curves and per image).",
                           entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (codec_names == NULL || codec_names[0] == NULL)

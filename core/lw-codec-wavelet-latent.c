@@ -37,6 +37,7 @@
 #define CHUNK_RANS LW_FOURCC ('L', 'A', 'T', 'R')
 #define CHUNK_WEBP LW_FOURCC ('L', 'A', 'T', 'W')
 #define CHUNK_BASIS LW_FOURCC ('B', 'A', 'S', 'E')
+#define CHUNK_PREDICT LW_FOURCC ('P', 'R', 'E', 'D')
 
 enum { ENTROPY_RANS, ENTROPY_WEBP };
 enum { BASIS_SHIPPED, BASIS_FIT };
@@ -44,9 +45,11 @@ enum { BASIS_SHIPPED, BASIS_FIT };
 static const char *const wavelet_choices[] = { "haar", "cdf53", "cdf97", NULL };
 static const char *const basis_choices[] = { "shipped", "fit", NULL };
 static const char *const entropy_choices[] = { "rans", "webp", NULL };
+static const char *const predict_choices[] = { "off", "auto", NULL };
+enum { PREDICT_OFF, PREDICT_AUTO };
 
 static const LwParamSpec params[] = {
-  { "step", LW_PARAM_DOUBLE, 0.25, 256, 6, TRUE, TRUE,
+  { "step", LW_PARAM_DOUBLE, 0.25, 256, 12, TRUE, TRUE,
     "quantiser step near zero, in 8-bit pixel units; larger steps give lower rates", NULL },
   { "latents", LW_PARAM_INT, 1, 768, 48, TRUE, FALSE,
     "latent channels N kept out of C·4^J (192 for RGB at J=3); fewer = more reduction", NULL },
@@ -55,6 +58,13 @@ static const LwParamSpec params[] = {
   { "entropy", LW_PARAM_ENUM, 0, 1, ENTROPY_RANS, TRUE, FALSE,
     "latent coder: rans (ours, context-modelled) or webp (WaLLoC's lossless mosaic, bits ≤ 8)",
     entropy_choices },
+  { "predict", LW_PARAM_ENUM, 0, 1, PREDICT_AUTO, TRUE, FALSE,
+    "auto: code a latent plane as residuals of a spatial (MED) prediction when that is smaller",
+    predict_choices },
+  { "rounding", LW_PARAM_DOUBLE, 0.05, 0.5, 0.35, TRUE, FALSE,
+    "quantiser rounding offset: 0.5 rounds to nearest (WaLLoC); less widens the zero bin", NULL },
+  { "bias", LW_PARAM_DOUBLE, 0, 0.45, 0, TRUE, FALSE,
+    "reconstruction offset toward zero, in quantiser steps (0 = bin centre, WaLLoC)", NULL },
   { "levels", LW_PARAM_INT, 1, 4, 3, FALSE, FALSE,
     "wavelet packet levels J (latents are 1/2^J of the image size per side)", NULL },
   { "wavelet", LW_PARAM_ENUM, 0, 2, LW_WAVELET_CDF97, FALSE, FALSE,
@@ -291,6 +301,84 @@ webp_mosaic_decode (GBytes *chunk, guint16 *sym, guint planes, guint ph, guint p
   return TRUE;
 }
 
+/* Spatial prediction of one plane of symbols (LOCO-I's median edge detector on the left, top
+ * and top-left neighbours), applied losslessly modulo the alphabet A = 2^b: the residual
+ * symbol is (s − pred + A/2) mod A. The low-frequency latents are smooth images at 1/2^J of
+ * the image size, and their residuals cost far fewer bits than the values. */
+static inline guint
+med_predict (const guint16 *plane, guint w, guint y, guint x, guint zero)
+{
+  if (y == 0)
+    return x == 0 ? zero : plane[x - 1];
+  const guint16 *up = plane + (gsize) (y - 1) * w;
+  if (x == 0)
+    return up[0];
+  guint a = plane[(gsize) y * w + x - 1], b = up[x], c = up[x - 1];
+  guint lo = MIN (a, b), hi = MAX (a, b);
+  if (c >= hi)
+    return lo;
+  if (c <= lo)
+    return hi;
+  return a + b - c;
+}
+
+static void
+plane_to_residuals (const guint16 *plane, guint16 *out, guint h, guint w, guint alphabet)
+{
+  guint zero = alphabet / 2, mask = alphabet - 1;
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      out[(gsize) y * w + x] =
+          (plane[(gsize) y * w + x] - med_predict (plane, w, y, x, zero) + zero) & mask;
+}
+
+static void
+residuals_to_plane (guint16 *plane, guint h, guint w, guint alphabet)
+{
+  /* in place: each prediction reads only symbols already restored */
+  guint zero = alphabet / 2, mask = alphabet - 1;
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      plane[(gsize) y * w + x] =
+          (plane[(gsize) y * w + x] + med_predict (plane, w, y, x, zero) - zero) & mask;
+}
+
+/* The coder's cost grows with the log of a plane's spread around its centre, so comparing mean
+ * absolute deviations (the raw plane around its mean, the residuals around A/2) picks the
+ * cheaper form without building histograms over a 2^16 alphabet. */
+static double
+mean_abs_dev (const guint16 *v, gsize n, double centre)
+{
+  double s = 0;
+  for (gsize i = 0; i < n; i++)
+    s += fabs (v[i] - centre);
+  return s / n;
+}
+
+static guint8 *
+predict_planes (guint16 *sym, guint planes, guint h, guint w, guint alphabet)
+{
+  gsize size = (gsize) h * w;
+  guint8 *flags = g_new0 (guint8, planes);
+  g_autofree guint16 *res = g_new (guint16, size);
+  for (guint k = 0; k < planes; k++)
+    {
+      guint16 *plane = sym + (gsize) k * size;
+      double mean = 0;
+      for (gsize i = 0; i < size; i++)
+        mean += plane[i];
+      mean /= size;
+      plane_to_residuals (plane, res, h, w, alphabet);
+      /* a margin, since the context model already captures part of the spatial redundancy */
+      if (mean_abs_dev (res, size, alphabet / 2) < 0.8 * mean_abs_dev (plane, size, mean))
+        {
+          memcpy (plane, res, size * sizeof (guint16));
+          flags[k] = 1;
+        }
+    }
+  return flags;
+}
+
 static GBytes *
 basis_chunk (const LwPca *pca, guint n)
 {
@@ -336,7 +424,8 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
       return NULL;
     }
 
-  g_autoptr (LwCompander) comp = lw_compander_new (bits, step);
+  double rounding = lw_params_get (p, "rounding");
+  g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, rounding, 0.0);
   guint16 zero = 1u << (bits - 1);
   gsize total = (gsize) n * a->positions;
   guint16 *sym = g_new (guint16, total);
@@ -349,6 +438,9 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
     }
 
   guint ph = a->hp >> a->levels, pw = a->wp >> a->levels;
+  g_autofree guint8 *flags = NULL;
+  if (lw_params_get (p, "predict") == PREDICT_AUTO)
+    flags = predict_planes (sym, n, ph, pw, 1u << bits);
   GBytes *coded = entropy == ENTROPY_RANS
                       ? lw_latent_code_planes (sym, n, ph, pw, 1u << bits, error)
                       : webp_mosaic_encode (sym, n, ph, pw, zero, error);
@@ -365,6 +457,11 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
     {
       g_autoptr (GBytes) bb = basis_chunk (a->pca, n);
       lw_bitstream_add_chunk (bs, CHUNK_BASIS, bb);
+    }
+  if (flags != NULL && memchr (flags, 1, n) != NULL)
+    {
+      g_autoptr (GBytes) fb = g_bytes_new (flags, n);
+      lw_bitstream_add_chunk (bs, CHUNK_PREDICT, fb);
     }
   lw_bitstream_add_chunk (bs, entropy == ENTROPY_RANS ? CHUNK_RANS : CHUNK_WEBP, coded);
   g_bytes_unref (coded);
@@ -424,8 +521,12 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
     if (!_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
       return NULL;
-  double step = v[0];
-  guint n = v[1], bits = v[2], entropy = v[3], levels = v[4], wavelet = v[5], basis = v[6];
+  /* by name, so the order of the parameter table can change */
+#define P(name) v[lw_params_index (codec, name)]
+  double step = P ("step"), bias = P ("bias");
+  guint n = P ("latents"), bits = P ("bits"), entropy = P ("entropy"), levels = P ("levels");
+  guint wavelet = P ("wavelet"), basis = P ("basis");
+#undef P
   guint dim = c << (2 * levels);
   guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
   guint ph = hp >> levels, pw = wp >> levels;
@@ -485,7 +586,33 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
   if (!ok)
     return NULL;
 
-  g_autoptr (LwCompander) comp = lw_compander_new (bits, step);
+  GBytes *pred = lw_bitstream_get_chunk (file, CHUNK_PREDICT);
+  if (pred != NULL)
+    {
+      gsize n_flags;
+      const guint8 *flags = g_bytes_get_data (pred, &n_flags);
+      if (n_flags != n)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: prediction chunk has %" G_GSIZE_FORMAT
+                       " flags for %u planes", n_flags, n);
+          return NULL;
+        }
+      for (guint k = 0; k < n; k++)
+        {
+          if (flags[k] > 1)
+            {
+              g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                           "wavelet-latent: plane %u has unknown prediction mode %u", k,
+                           flags[k]);
+              return NULL;
+            }
+          if (flags[k])
+            residuals_to_plane (sym + (gsize) k * positions, ph, pw, 1u << bits);
+        }
+    }
+
+  g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, 0.5, bias);
   int zero = 1 << (bits - 1);
   g_autofree float *y = g_new (float, total);
   for (gsize i = 0; i < total; i++)
@@ -522,6 +649,8 @@ const LwCodec lw_codec_wavelet_latent = {
   .n_params = G_N_ELEMENTS (params),
   .sweep_param = "step",
   .sweep_descending = TRUE,
+  .sweep_min = 1.5,
+  .sweep_max = 160,
   .analyse = wl_analyse,
   .analysis_free = analysis_free,
   .encode = wl_encode,

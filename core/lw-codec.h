@@ -72,6 +72,8 @@ struct _LwCodec
   guint              n_params;
   const char        *sweep_param; /* the rate parameter an RD sweep varies */
   gboolean           sweep_descending; /* TRUE when larger values give lower rates */
+  double             sweep_min;   /* RD sweeps cover [sweep_min, sweep_max] of the sweep */
+  double             sweep_max;   /* parameter; both 0: its whole range */
 
   gpointer (*analyse)       (const LwCodec *codec, const LwTensor *signal, const LwParams *params,
                              GCancellable *cancellable, GError **error);

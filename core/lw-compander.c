@@ -77,7 +77,15 @@ lw_compander_inverse (const LwCompander *c, double u)
 LwCompander *
 lw_compander_new (guint bits, double step)
 {
+  return lw_compander_new_full (bits, step, 0.5, 0.0);
+}
+
+LwCompander *
+lw_compander_new_full (guint bits, double step, double rounding, double bias)
+{
   g_return_val_if_fail (bits >= 2 && bits <= 16, NULL);
+  g_return_val_if_fail (rounding > 0 && rounding <= 0.5, NULL);
+  g_return_val_if_fail (bias >= 0 && bias < 0.5, NULL);
   g_return_val_if_fail (step > 0 && isfinite (step), NULL);
 
   LwCompander *c = g_new0 (LwCompander, 1);
@@ -94,10 +102,11 @@ lw_compander_new (guint bits, double step)
    * inverse clamps to [1e−4, 1 − 1e−4]). */
   for (int k = 1; k <= c->qmax; k++)
     c->thr[k] = (float) (step * c->s / c->gain *
-                         lw_normal_quantile ((k - 0.5) / (2 * c->m) + 0.5));
+                         lw_normal_quantile ((k - rounding) / (2 * c->m) + 0.5));
   c->thr[c->qmax + 1] = INFINITY;
-  for (int q = 0; q <= c->qmax; q++)
-    c->rec[q] = (float) lw_compander_inverse (c, q);
+  c->rec[0] = 0;
+  for (int q = 1; q <= c->qmax; q++)
+    c->rec[q] = (float) lw_compander_inverse (c, q - bias);
   /* The float thresholds must stay strictly increasing, or the search below could disagree
    * with the exact formula; at 16 bits adjacent thresholds are still ≥ 1e−4·Δ apart. */
   return c;
@@ -117,7 +126,8 @@ int
 lw_compander_quantise (const LwCompander *c, float x)
 {
   float ax = fabsf (x);
-  /* The compander's slope is largest (1) at zero, so round(|x|/Δ) bounds the level above. */
+  /* The compander's slope is largest (1) at zero and θ ≤ 0.5, so round(|x|/Δ) bounds the
+   * level from above. */
   float guess = ax / (float) c->step + 0.5f;
   int hi = guess >= (float) c->qmax ? c->qmax : (int) guess;
   int lo = 0;

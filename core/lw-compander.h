@@ -30,6 +30,10 @@ typedef struct
 } LwCompander;
 
 LwCompander *lw_compander_new   (guint bits, double step);
+/* Rounding offset θ ∈ (0, 0.5] in companded units: q = ⌊|u| + θ⌋ (0.5 = round to nearest, as
+ * WaLLoC; smaller θ widens the zero bin, a dead zone). Reconstruction of q ≠ 0 at
+ * C⁻¹(|q| − ρ), ρ ∈ [0, 0.5) pulling values toward zero where the density is higher. */
+LwCompander *lw_compander_new_full (guint bits, double step, double rounding, double bias);
 void         lw_compander_free  (LwCompander *c);
 /* Integer level in [−qmax, qmax] */
 int          lw_compander_quantise   (const LwCompander *c, float x);

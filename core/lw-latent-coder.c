@@ -35,8 +35,8 @@
 #define ACT_CAP  255
 
 /* Adaptive model: counts start at PRIOR, grow by INC, are halved above LIMIT; the coding
- * table is rebuilt on a schedule that is dense early (fast learning) and every
- * REBUILD_MAX symbols later (bounded work per symbol). */
+ * table is rebuilt at geometrically spaced points (n → n + n/2: fast learning, few rebuilds)
+ * and every REBUILD_MAX symbols later (bounded work per symbol). */
 #define PRIOR        1
 #define INC          16
 #define LIMIT        (1u << 16)
@@ -211,10 +211,7 @@ model_rebuild (Model *mo, guint n_tok)
         t++;
       mo->lut[b] = (guint16) t;
     }
-  if (mo->n_seen < 16)
-    mo->next_rebuild = mo->n_seen + 1;
-  else
-    mo->next_rebuild = mo->n_seen + MIN (mo->n_seen / 2, REBUILD_MAX);
+  mo->next_rebuild = mo->n_seen + CLAMP (mo->n_seen / 2, 1, REBUILD_MAX);
 }
 
 static void
@@ -236,15 +233,18 @@ model_update (Model *mo, guint t, guint n_tok)
     model_rebuild (mo, n_tok);
 }
 
-/* Context activity at position i = y·w + x from the activities decoded so far */
+/* Context activity at position i = y·w + x from the activities decoded so far: six causal
+ * neighbours in this plane (L, T weighted 2; TL, TR, LL, TT) and, with `prev`, the same
+ * position and its right and lower neighbours in the previous plane (all decoded already).
+ * Missing neighbours are replaced by the nearest available one, see the format notes. */
 static inline guint
-activity (const guint8 *cur, const guint8 *prev, guint i, guint y, guint x, guint w)
+activity (const guint8 *cur, const guint8 *prev, guint i, guint y, guint x, guint w, guint h)
 {
-  guint l, t, tl, tr;
+  guint l, t, tl, tr, tt;
   if (y == 0)
     {
       l = x > 0 ? cur[i - 1] : 0;
-      t = tl = tr = l;
+      t = tl = tr = tt = l;
     }
   else
     {
@@ -252,13 +252,14 @@ activity (const guint8 *cur, const guint8 *prev, guint i, guint y, guint x, guin
       l = x > 0 ? cur[i - 1] : t;
       tl = x > 0 ? cur[i - w - 1] : t;
       tr = x + 1 < w ? cur[i - w + 1] : t;
+      tt = y > 1 ? cur[i - 2 * w] : t;
     }
-  guint a = 2 * l + 2 * t + tl + tr;
+  guint ll = x > 1 ? cur[i - 2] : l;
+  guint a = 2 * l + 2 * t + tl + tr + ll + tt;
   if (prev)
-    a += 2 * prev[i];
+    a += prev[i] + (x + 1 < w ? prev[i + 1] : prev[i]) + (y + 1 < h ? prev[i + w] : prev[i]);
   return MIN (a, ACT_CAP);
 }
-
 
 static gboolean
 check_shape (guint n_planes, guint height, guint width, guint alphabet, GError **error)
@@ -372,7 +373,7 @@ plane_pass (const PlaneParams *pp, const guint16 *sym, const guint8 *act_cur,
   for (guint y = 0, i = 0; y < h; y++)
     for (guint x = 0; x < w; x++, i++)
       {
-        Model *mo = &models[pp->ctx_of[activity (act_cur, prev, i, y, x, w)]];
+        Model *mo = &models[pp->ctx_of[activity (act_cur, prev, i, y, x, w, h)]];
         gint v = (gint) sym[i] - c;
         guint nb;
         guint32 raw;
@@ -382,10 +383,16 @@ plane_pass (const PlaneParams *pp, const guint16 *sym, const guint8 *act_cur,
         if (o)
           {
             ops_push (o, mo->cum[t], mo->freq[t]);
-            if (sign)
-              ops_bits (o, v < 0, 1);
-            if (nb)
-              ops_bits (o, raw, nb);
+            /* sign and low bits are both uniform: one rANS step when they fit together */
+            if (sign && nb + 1 <= LW_RANS_PROB_BITS)
+              ops_bits (o, ((guint32) (v < 0) << nb) | raw, nb + 1);
+            else
+              {
+                if (sign)
+                  ops_bits (o, v < 0, 1);
+                if (nb)
+                  ops_bits (o, raw, nb);
+              }
           }
         else
           cost += cost_table[mo->freq[t]] + nb + sign;
@@ -499,9 +506,9 @@ choose_params (PlaneParams *pp, guint p, const guint16 *sym, guint h, guint w, g
   for (guint y = 0, i = 0; y < h; y++)
     for (guint x = 0; x < w; x++, i++)
       {
-        ahist[0][activity (act_cur, NULL, i, y, x, w)]++;
+        ahist[0][activity (act_cur, NULL, i, y, x, w, h)]++;
         if (act_prev)
-          ahist[1][activity (act_cur, act_prev, i, y, x, w)]++;
+          ahist[1][activity (act_cur, act_prev, i, y, x, w, h)]++;
       }
   PlaneParams trial = *pp;
   trial.n_ctx = 1;
@@ -744,22 +751,52 @@ decode_plane (LwRansDec *d, const PlaneParams *pp, guint p, guint16 *out, guint8
   const guint8 *prev = pp->use_prev ? act_prev : NULL;
   const guint n_tok = pp->n_tok;
   const gint c = (gint) pp->centre;
-  for (guint y = 0, i = 0; y < h; y++)
+  const gboolean symmetric = pp->symmetric;
+  const guint8 *ctx_of = pp->ctx_of, *tok_nb = pp->tok_nb, *tok_neg = pp->tok_neg;
+  const guint32 *tok_base = pp->tok_base;
+  /* a local copy of the coder state: the guint8 stores below may alias anything, and would
+   * otherwise force the state back to memory after every symbol */
+  LwRansDec dec = *d;
+  gboolean ok = TRUE;
+  for (guint y = 0, i = 0; y < h && ok; y++)
     {
+      const gboolean inner_row = y >= 2 && y + 1 < h;
       for (guint x = 0; x < w; x++, i++)
         {
-          Model *mo = &models[pp->ctx_of[activity (act_cur, prev, i, y, x, w)]];
-          guint32 slot = _lw_rans_dec_slot (d);
+          guint a;
+          if (G_LIKELY (inner_row && x >= 2 && x + 1 < w))
+            {
+              /* activity() without its border cases */
+              const guint8 *q = act_cur + i;
+              a = 2 * q[-1] + 2 * q[-(gssize) w] + q[-(gssize) w - 1] + q[-(gssize) w + 1] + q[-2]
+                  + q[-2 * (gssize) w];
+              if (prev)
+                a += prev[i] + prev[i + 1] + prev[i + w];
+              a = MIN (a, ACT_CAP);
+            }
+          else
+            a = activity (act_cur, prev, i, y, x, w, h);
+          Model *mo = &models[ctx_of[a]];
+          guint32 slot = _lw_rans_dec_slot (&dec);
           guint t = mo->lut[slot >> LUT_SHIFT];
           while (mo->cum[t + 1] <= slot)
             t++;
-          _lw_rans_dec_advance (d, mo->cum[t], mo->freq[t]);
-          guint32 m = pp->tok_base[t];
-          guint neg = pp->tok_neg[t];
-          if (pp->symmetric && t > 0)
-            neg = _lw_rans_dec_get_bits (d, 1);
-          if (pp->tok_nb[t])
-            m += _lw_rans_dec_get_bits (d, pp->tok_nb[t]);
+          _lw_rans_dec_advance (&dec, mo->cum[t], mo->freq[t]);
+          guint32 m = tok_base[t];
+          guint neg = tok_neg[t], nb = tok_nb[t];
+          if (symmetric && t > 0 && nb + 1 <= LW_RANS_PROB_BITS)
+            {
+              guint32 bits = _lw_rans_dec_get_bits (&dec, nb + 1);
+              neg = bits >> nb;
+              m += bits & ((1u << nb) - 1);
+            }
+          else
+            {
+              if (symmetric && t > 0)
+                neg = _lw_rans_dec_get_bits (&dec, 1);
+              if (nb)
+                m += _lw_rans_dec_get_bits (&dec, nb);
+            }
           model_update (mo, t, n_tok);
           gint v = neg ? c - (gint) m : c + (gint) m;
           if (G_UNLIKELY ((guint) v >= alphabet))
@@ -767,16 +804,18 @@ decode_plane (LwRansDec *d, const PlaneParams *pp, guint p, guint16 *out, guint8
               g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                            "latent stream: plane %u, row %u, column %u: decoded symbol %d is "
                            "outside the alphabet of %u", p, y, x, v, alphabet);
-              return FALSE;
+              ok = FALSE;
+              break;
             }
           out[i] = (guint16) v;
           act_cur[i] = (guint8) act_of (m);
         }
       /* a hostile stream can run dry anywhere; stop within a row, not at the very end */
-      if (G_UNLIKELY (d->overrun))
+      if (G_UNLIKELY (dec.overrun))
         break;
     }
-  return TRUE;
+  *d = dec;
+  return ok;
 }
 
 gboolean

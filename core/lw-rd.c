@@ -91,13 +91,19 @@ lw_rd_sweep_values (const LwCodec *codec, guint n_points)
   g_return_val_if_fail (idx >= 0, NULL);
   const LwParamSpec *spec = &codec->params[idx];
   double *v = g_new (double, n_points);
-  gboolean geometric = spec->log_scale && spec->min > 0.0;
+  /* A codec may narrow the sweep to the part of the range where the knob is useful */
+  double lo = spec->min, hi = spec->max;
+  if (codec->sweep_min < codec->sweep_max)
+    {
+      lo = MAX (lo, codec->sweep_min);
+      hi = MIN (hi, codec->sweep_max);
+    }
+  gboolean geometric = spec->log_scale && lo > 0.0;
 
   for (guint i = 0; i < n_points; i++)
     {
       double t = n_points > 1 ? (double) i / (n_points - 1) : 0.5;
-      v[i] = geometric ? spec->min * pow (spec->max / spec->min, t)
-                       : spec->min + t * (spec->max - spec->min);
+      v[i] = geometric ? lo * pow (hi / lo, t) : lo + t * (hi - lo);
       if (spec->type != LW_PARAM_DOUBLE)
         v[i] = round (v[i]);
       v[i] = CLAMP (v[i], spec->min, spec->max);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "lw-codec.h"
+#include "lw-rate-map.h"
 #include "lw-samples.h"
 #include "lw-window.h"
 
@@ -185,6 +186,100 @@ test_bad_file_keeps_window (void)
   destroy_window (window);
 }
 
+/* Every image codec the drop-down offers produces a result on the sample, and its slider
+ * range is its own rate parameter's. */
+static void
+test_every_codec (void)
+{
+  LwWindow *window = window_with_sample ();
+  const LwCodec **codecs = lw_codec_list ();
+  guint n_tried = 0;
+
+  wait_for_result (window);
+  for (guint i = 0; codecs[i] != NULL; i++)
+    {
+      const LwCodec *codec = codecs[i];
+      if (codec->kind != LW_MEDIA_IMAGE)
+        continue;
+      g_assert_true (lw_window_select_codec (window, codec->name));
+      g_assert_cmpstr (lw_window_get_codec_name (window), ==, codec->name);
+      wait_idle (window);
+      g_test_message ("%s: %s=%g → %.3f bpp", codec->name, codec->sweep_param,
+                      lw_window_get_rate (window), lw_window_get_bpp (window));
+      g_assert_cmpfloat (lw_window_get_bpp (window), >, 0.0);
+      n_tried++;
+    }
+  g_assert_cmpuint (n_tried, >, 0);
+  destroy_window (window);
+}
+
+/* Closing the window while workers run frees it at once; their late results are dropped. */
+static void
+test_destroy_while_busy (void)
+{
+  LwWindow *window = window_with_sample ();
+  gboolean timed_out = FALSE;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "open"));
+  g_assert_true (lw_window_get_busy (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+
+  /* Let the worker finish and its callback run against the gone window. */
+  g_timeout_add_once (500, on_timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* win.open shows a file chooser; closing the window with it open tears both down. */
+static void
+test_open_dialog (void)
+{
+  LwWindow *window = window_with_sample ();
+  gboolean timed_out = FALSE;
+
+  wait_for_result (window);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "open", NULL);
+  g_timeout_add_once (300, on_timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  destroy_window (window);
+}
+
+static void
+test_rate_map (void)
+{
+  const LwParamSpec quality = { "quality", LW_PARAM_INT, 1, 100, 75, TRUE, FALSE, "", NULL };
+  const LwParamSpec step = { "step", LW_PARAM_DOUBLE, 0.5, 64, 4, TRUE, TRUE, "", NULL };
+  const LwParamSpec zero = { "lambda", LW_PARAM_DOUBLE, 0, 10, 1, TRUE, TRUE, "", NULL };
+  LwRateMap map;
+
+  /* Linear integer: slider in parameter units, whole steps, clamped */
+  lw_rate_map_init (&map, &quality);
+  g_assert_false (map.log);
+  g_assert_cmpfloat (map.lower, ==, 1.0);
+  g_assert_cmpfloat (map.upper, ==, 100.0);
+  g_assert_cmpfloat (map.step, ==, 1.0);
+  g_assert_cmpfloat (lw_rate_map_from_slider (&map, 50.4), ==, 50.0);
+  g_assert_cmpfloat (lw_rate_map_from_slider (&map, 150.0), ==, 100.0);
+
+  /* Log scale: slider in ln units, values rounded to three significant digits */
+  lw_rate_map_init (&map, &step);
+  g_assert_true (map.log);
+  g_assert_cmpfloat_with_epsilon (map.lower, log (0.5), 1e-12);
+  g_assert_cmpfloat_with_epsilon (map.upper, log (64.0), 1e-12);
+  g_assert_cmpfloat_with_epsilon (lw_rate_map_from_slider (&map, log (3.14159)), 3.14, 1e-12);
+  g_assert_cmpfloat_with_epsilon (lw_rate_map_from_slider (&map, log (12.345)), 12.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (lw_rate_map_from_slider (&map,
+                                    lw_rate_map_to_slider (&map, 4.0)), 4.0, 1e-12);
+  g_assert_cmpfloat (lw_rate_map_from_slider (&map, map.upper + 1.0), ==, 64.0);
+
+  /* A log-scale parameter whose range starts at 0 cannot be logarithmic: linear */
+  lw_rate_map_init (&map, &zero);
+  g_assert_false (map.log);
+  g_assert_cmpfloat (map.lower, ==, 0.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,8 +293,12 @@ main (int   argc,
     }
   adw_init ();
 
+  g_test_add_func ("/app-window/rate-map", test_rate_map);
   g_test_add_func ("/app-window/rate-changes-bpp", test_rate_changes_bpp);
   g_test_add_func ("/app-window/coalescing-shows-latest", test_coalescing_shows_latest);
   g_test_add_func ("/app-window/bad-file-keeps-window", test_bad_file_keeps_window);
+  g_test_add_func ("/app-window/every-codec", test_every_codec);
+  g_test_add_func ("/app-window/destroy-while-busy", test_destroy_while_busy);
+  g_test_add_func ("/app-window/open-dialog", test_open_dialog);
   return g_test_run ();
 }

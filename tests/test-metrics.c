@@ -135,8 +135,8 @@ test_vectors (void)
                       exp_ms);
       g_assert_cmpfloat_with_epsilon (psnr, exp_psnr, 1e-6);
       g_assert_cmpfloat_with_epsilon (psnr_y, exp_psnr_y, 1e-6);
-      g_assert_cmpfloat_with_epsilon (ssim, exp_ssim, 1e-5);
-      g_assert_cmpfloat_with_epsilon (ms, exp_ms, 1e-5);
+      g_assert_cmpfloat_with_epsilon (ssim, exp_ssim, 1e-8);
+      g_assert_cmpfloat_with_epsilon (ms, exp_ms, 1e-8);
       g_assert_cmpuint (scales, ==, exp_scales);
       worst_psnr = MAX (worst_psnr, fabs (psnr - exp_psnr));
       worst_ssim = MAX (worst_ssim, fabs (ssim - exp_ssim));

@@ -514,6 +514,7 @@ write_fuzz_seeds (const char *dir)
         }
       g_autoptr (LwTensor) back = decode (b, &error);
       g_assert_no_error (error);
+      g_assert_true (lw_tensor_same_shape (back, seeds[i].img));
       g_autofree char *path = g_build_filename (dir, seeds[i].file, NULL);
       g_file_set_contents (path, g_bytes_get_data (b, NULL), g_bytes_get_size (b), &error);
       g_assert_no_error (error);

@@ -38,7 +38,7 @@ test_table_normalised (void)
       g_autofree guint32 *counts = g_new0 (guint32, n);
       for (guint s = 0; s < n; s++)
         if (g_rand_int_range (r, 0, 3) > 0)
-          counts[s] = g_rand_int_range (r, 0, 2) ? g_rand_int_range (r, 1, 4) : g_rand_int (r) % 100000;
+          counts[s] = g_rand_int_range (r, 0, 2) ? (guint32) g_rand_int_range (r, 1, 4) : g_rand_int (r) % 100000;
       counts[g_rand_int_range (r, 0, n)] = 1 + g_rand_int_range (r, 0, 1000);
       gboolean keep_all = iter % 2;
       GError *error = NULL;

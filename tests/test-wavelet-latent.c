@@ -199,6 +199,23 @@ test_webp_mosaic (void)
   g_clear_error (&error);
 }
 
+/* Spatial prediction is lossless: the same picture, fewer bytes */
+static void
+test_prediction_lossless (void)
+{
+  g_autoptr (LwTensor) img = load_sample ("coffee.png");
+  g_autoptr (LwParams) off = params_with ("predict=off", "step=20", NULL);
+  g_autoptr (LwParams) on = params_with ("predict=auto", "step=20", NULL);
+  g_autoptr (GBytes) a = encode_ok (img, off);
+  g_autoptr (GBytes) b = encode_ok (img, on);
+  g_autoptr (LwTensor) x = decode_ok (a);
+  g_autoptr (LwTensor) y = decode_ok (b);
+  g_assert_cmpmem (x->data, lw_tensor_numel (x) * 4, y->data, lw_tensor_numel (y) * 4);
+  g_test_message ("prediction off %" G_GSIZE_FORMAT " bytes, auto %" G_GSIZE_FORMAT,
+                  g_bytes_get_size (a), g_bytes_get_size (b));
+  g_assert_cmpuint (g_bytes_get_size (b), <, g_bytes_get_size (a));
+}
+
 /* Containers that pass the CRC checks but lie about the codec's data */
 static void
 test_bad_streams (void)
@@ -213,7 +230,7 @@ test_bad_streams (void)
   GBytes *lat = lw_bitstream_get_chunk (src, LW_FOURCC ('L', 'A', 'T', 'R'));
   g_assert_nonnull (lat);
 
-  for (guint variant = 0; variant < 5; variant++)
+  for (guint variant = 0; variant < 7; variant++)
     {
       g_autoptr (LwBitstream) bs = lw_bitstream_new (lw_bitstream_get_codec_id (src), 0);
       guint32 shape[3] = { 3, 300, 451 };
@@ -230,6 +247,14 @@ test_bad_streams (void)
             v = 1; /* claims a fitted basis but carries none */
           if (variant != 3 || !g_str_equal (name, "step"))
             lw_bitstream_set_param (bs, name, v); /* variant 3: a parameter is missing */
+        }
+      if (variant == 5 || variant == 6)
+        {
+          /* prediction flags for the wrong number of planes, or an unknown mode */
+          guint8 flags[48] = { 0 };
+          flags[0] = variant == 6 ? 7 : 1;
+          g_autoptr (GBytes) fb = g_bytes_new (flags, variant == 5 ? 47 : 48);
+          lw_bitstream_add_chunk (bs, LW_FOURCC ('P', 'R', 'E', 'D'), fb);
         }
       if (variant == 4)
         {
@@ -261,6 +286,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wavelet-latent/fit-basis-and-alpha", test_fit_basis_and_alpha);
   g_test_add_func ("/wavelet-latent/gray-and-odd-sizes", test_gray_and_odd_sizes);
   g_test_add_func ("/wavelet-latent/webp-mosaic", test_webp_mosaic);
+  g_test_add_func ("/wavelet-latent/prediction-lossless", test_prediction_lossless);
   g_test_add_func ("/wavelet-latent/bad-streams", test_bad_streams);
   return g_test_run ();
 }

@@ -218,7 +218,7 @@ check_dwt2d (LwWavelet w, const Case *c)
     {
       double e = rel_err (bands + k * q, ref[k], q);
       if (e > TOL_VECTOR)
-        g_test_message ("dwt2d %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " band %s: relative error %g", h, wd, names[k], e);
+        g_test_message ("dwt2d %" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT " band %s: relative error %g", h, wd, names[k], e);
       g_assert_cmpfloat (e, <=, TOL_VECTOR);
     }
   lw_dwt2d_inverse (w, ref[0], ref[1], ref[2], ref[3], h, wd, xr);
@@ -242,7 +242,7 @@ check_wpt2d (LwWavelet w, const Case *c)
   g_assert_cmpuint (y->shape[1], ==, shape[1] >> levels);
   g_assert_cmpuint (y->shape[2], ==, shape[2] >> levels);
   double e = rel_err (y->data, yref, numel);
-  g_test_message ("%s wpt2d J=%u %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT ": relative error %.3g vs pywt", lw_wavelet_name (w),
+  g_test_message ("%s wpt2d J=%u %" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT "x%" G_GSIZE_FORMAT ": relative error %.3g vs pywt", lw_wavelet_name (w),
                   levels, shape[0], shape[1], shape[2], e);
   g_assert_cmpfloat (e, <=, TOL_VECTOR);
 
@@ -449,24 +449,30 @@ test_bad_shapes (void)
   g_assert_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM);
 }
 
-/* A timing print, not an assertion: bench/wavelet-speed.c is the real benchmark. */
+/* A timing print, not an assertion (the machine may be shared); bench/wavelet-speed.c is
+ * the real benchmark. Best of three, so first-touch page faults do not dominate. */
 static void
 test_speed (void)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (LwTensor) x = lw_tensor_new_3d (3, 512, 512);
-  fill_random (x, 1);
-  double mp = 512.0 * 512.0 / 1e6;
+  double mp = 512.0 * 512.0 / 1e6, best_fwd = G_MAXDOUBLE, best_inv = G_MAXDOUBLE;
 
-  gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (LwTensor) y = lw_wpt2d_forward (LW_WAVELET_CDF97, x, 3, &error);
-  gint64 t1 = g_get_monotonic_time ();
-  g_autoptr (LwTensor) xr = lw_wpt2d_inverse (LW_WAVELET_CDF97, y, 3, &error);
-  gint64 t2 = g_get_monotonic_time ();
-  g_assert_no_error (error);
-  g_test_message ("cdf97 J=3 RGB 512×512: forward %.0f MP/s, inverse %.0f MP/s",
-                  mp / ((t1 - t0) / 1e6 + 1e-9), mp / ((t2 - t1) / 1e6 + 1e-9));
-  g_assert_cmpfloat (rel_err (xr->data, x->data, lw_tensor_numel (x)), <, TOL_ROUND_TRIP);
+  fill_random (x, 1);
+  for (guint run = 0; run < 3; run++)
+    {
+      g_autoptr (GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (LwTensor) y = lw_wpt2d_forward (LW_WAVELET_CDF97, x, 3, &error);
+      gint64 t1 = g_get_monotonic_time ();
+      g_autoptr (LwTensor) xr = lw_wpt2d_inverse (LW_WAVELET_CDF97, y, 3, &error);
+      gint64 t2 = g_get_monotonic_time ();
+      g_assert_no_error (error);
+      g_assert_cmpfloat (rel_err (xr->data, x->data, lw_tensor_numel (x)), <, TOL_ROUND_TRIP);
+      best_fwd = MIN (best_fwd, (t1 - t0) / 1e6 + 1e-9);
+      best_inv = MIN (best_inv, (t2 - t1) / 1e6 + 1e-9);
+    }
+  g_test_message ("cdf97 J=3 RGB 512x512: forward %.0f MP/s, inverse %.0f MP/s", mp / best_fwd,
+                  mp / best_inv);
 }
 
 int

@@ -3,8 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: /usr/bin/python3 tools/gen-wavelet-vectors.py [--taps] [OUTDIR]
-#   OUTDIR defaults to tests/vectors next to this script's parent. --taps prints the filter
-#   taps (the C file hard-codes them) and exits.
+#   OUTDIR defaults to tests/vectors next to this script's parent. --taps prints pywt's filter
+#   taps and the lifting constants fitted to them (the C file hard-codes those), with the
+#   largest difference between lifting and pywt, and exits.
 #
 # Writes tests/vectors/wavelet-{haar,cdf53,cdf97}.txt. Every case is computed in float64 from
 # float32 inputs (written exactly with %.9g), so the C code (float32) is compared against a
@@ -102,12 +103,74 @@ def check_inverse(x, wav):
     assert np.allclose(x, y, atol=1e-10), "pywt round trip failed"
 
 
+def lifting_forward(x, steps, k_lo, k_hi):
+    """Periodic lifting on the even (E) and odd (O) samples, as core/lw-wavelet.c does it.
+    A step (odd, c, off_a, off_b) adds c*(src[i+off_a] + src[i+off_b]) to O (odd) or E."""
+    e = x[0::2].astype(np.float64).copy()
+    o = x[1::2].astype(np.float64).copy()
+    for odd, c, off_a, off_b in steps:
+        src = e if odd else o
+        upd = c * (np.roll(src, -off_a) + (np.roll(src, -off_b) if off_b is not None else 0.0))
+        if odd:
+            o = o + upd
+        else:
+            e = e + upd
+    return k_lo * e, k_hi * o
+
+
+def cdf97_steps(p):
+    a, b, g, d = p[:4]
+    return [(True, a, 0, 1), (False, b, -1, 0), (True, g, 0, 1), (False, d, -1, 0)]
+
+
+def fit_cdf97():
+    """Lifting constants of pywt's bior4.4, fitted to its taps by least squares, starting from
+    the textbook CDF 9/7 factorisation (Daubechies & Sweldens); the C file hard-codes them."""
+    from scipy.optimize import least_squares
+
+    wav = pywt.Wavelet("bior4.4")
+    rng = np.random.default_rng(7)
+    xs = [rng.standard_normal(n) for n in (16, 20, 32)]
+
+    def residual(p):
+        r = []
+        for x in xs:
+            lo, hi = pywt.dwt(x, wav, mode=MODE)
+            l2, h2 = lifting_forward(x, cdf97_steps(p), p[4], p[5])
+            r.extend(lo - l2)
+            r.extend(hi - h2)
+        return np.array(r)
+
+    k = 1.230174104914001
+    p0 = [-1.586134342, -0.05298011854, 0.8829110762, 0.4435068522, np.sqrt(2) / k,
+          -k / np.sqrt(2)]
+    p = least_squares(residual, p0, xtol=1e-15, ftol=1e-15, gtol=1e-15).x
+    return p, float(np.abs(residual(p)).max())
+
+
 def print_taps():
     for ours, name in WAVELETS:
         w = pywt.Wavelet(name)
         print("%s (%s): filter length %d" % (ours, name, len(w.dec_lo)))
         for k in ("dec_lo", "dec_hi", "rec_lo", "rec_hi"):
             print("  %s = {%s}" % (k, ", ".join(repr(float(v)) for v in getattr(w, k))))
+    p, res = fit_cdf97()
+    print("cdf97 lifting (alpha, beta, gamma, delta, k_lo, k_hi) fitted to the bior4.4 taps:")
+    for name, v in zip(("ALPHA", "BETA", "GAMMA", "DELTA", "K_LO", "K_HI"), p):
+        print("  #define CDF97_%s (%r)" % (name, float(v)))
+    print("  max |pywt - lifting| on random signals: %.3g" % res)
+    # Haar and 5/3 have exact constants; show that they reproduce pywt too
+    rng = np.random.default_rng(8)
+    for name, steps, k_lo, k_hi in (
+            ("haar", [(True, -1.0, 0, None), (False, 0.5, 0, None)], np.sqrt(2), -np.sqrt(0.5)),
+            ("bior2.2", [(True, -0.5, 0, 1), (False, 0.25, -1, 0)], np.sqrt(2), -np.sqrt(0.5))):
+        worst = 0.0
+        for n in (2, 4, 6, 10, 32):
+            x = rng.standard_normal(n)
+            lo, hi = pywt.dwt(x, name, mode=MODE)
+            l2, h2 = lifting_forward(x, steps, k_lo, k_hi)
+            worst = max(worst, np.abs(lo - l2).max(), np.abs(hi - h2).max())
+        print("%s lifting vs pywt: max difference %.3g" % (name, worst))
 
 
 def main():

@@ -3,7 +3,7 @@
  *
  * The left image is the original, the right one the decoded version. Both are drawn with the
  * same scale (never enlarged beyond 1:1, so codec artefacts are not smeared by upscaling) and
- * centred in their half; each caption sits right above its image. While there is no decoded
+ * meet at the middle, one per half; each caption sits right above its image. While there is no decoded
  * image yet, a placeholder the size of the original marks where it will appear.
  */
 #define G_LOG_DOMAIN "lw-compare-view"
@@ -14,9 +14,9 @@
 #include "lw-compare-view.h"
 #include "lw-fit.h"
 
-#define GAP          12   /* between the two halves, logical px */
+#define GAP          16   /* between the two images, logical px */
 #define CAPTION_GAP   6   /* between a caption and its image */
-#define MIN_CELL     64   /* smallest image cell we ask for */
+#define MIN_CELL     64   /* smallest image size we ask room for */
 #define MAX_SCALE   1.0
 
 struct _LwCompareView
@@ -101,14 +101,20 @@ lw_compare_view_measure (GtkWidget      *widget,
 static void
 allocate_caption (GtkWidget    *label,
                   const LwRect *image,
-                  double        cell_x,
-                  double        cell_w,
+                  double        half_x,
+                  double        half_w,
                   int           ch)
 {
-  /* Images are centred in their cells, so a caption centred over the cell is centred over
-   * its image; it sits right above the image's top edge. */
+  int min_w = 0, nat_w = 0;
+
+  /* Centred over its image, as wide as the text wants but inside its half of the widget so
+   * the two captions never overlap; right above the image's top edge. */
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+  double w = MAX (MIN ((double) nat_w, half_w), MIN ((double) min_w, half_w));
+  w = MAX (w, MIN (image->width, half_w));
+  double x = CLAMP (image->x + image->width / 2.0 - w / 2.0, half_x, half_x + half_w - w);
   double y = MAX (0.0, image->y - CAPTION_GAP - ch);
-  GtkAllocation alloc = { (int) floor (cell_x), (int) floor (y), (int) floor (cell_w), ch };
+  GtkAllocation alloc = { (int) floor (x), (int) floor (y), (int) floor (w), ch };
 
   gtk_widget_size_allocate (label, &alloc, -1);
 }

@@ -42,14 +42,21 @@ lw_fit_side_by_side (double        left_w,
                      LwRect       *right_out)
 {
   double cell_w = (area->width - gap) / 2.0;
-  LwRect left_cell = { area->x, area->y, cell_w, area->height };
-  LwRect right_cell = { area->x + cell_w + gap, area->y, cell_w, area->height };
-  /* The common scale fits the larger extent of the two, so neither overflows its cell. */
-  double w = MAX (left_w, right_w);
-  double h = MAX (left_h, right_h);
-  double scale = lw_fit_scale (w, h, cell_w, area->height, max_scale);
+  double mid = area->x + area->width / 2.0;
+  /* The common scale fits the larger extent of the two, so neither overflows its half. */
+  double scale = lw_fit_scale (MAX (left_w, right_w), MAX (left_h, right_h),
+                               cell_w, area->height, max_scale);
 
-  lw_fit_center (left_w, left_h, scale, &left_cell, left_out);
-  lw_fit_center (right_w, right_h, scale, &right_cell, right_out);
+  /* Both images hug the middle line, `gap` apart, so the eye jumps the shortest way between
+   * them; each is centred vertically. */
+  left_out->width = left_w * scale;
+  left_out->height = left_h * scale;
+  left_out->x = mid - gap / 2.0 - left_out->width;
+  left_out->y = area->y + (area->height - left_out->height) / 2.0;
+
+  right_out->width = right_w * scale;
+  right_out->height = right_h * scale;
+  right_out->x = mid + gap / 2.0;
+  right_out->y = area->y + (area->height - right_out->height) / 2.0;
   return scale;
 }

@@ -23,11 +23,12 @@ double lw_fit_scale (double content_w, double content_h, double box_w, double bo
 void   lw_fit_center (double content_w, double content_h, double scale, const LwRect *box,
                       LwRect *out);
 
-/* Two images side by side in `area`, split into two equal cells with `gap` between them.
- * Both are drawn with one common scale (the largest that fits both, capped at max_scale), so
- * equal-sized images appear equal-sized and their pixels line up. Each is centred in its
- * cell. Returns the common scale; 0 (and empty rects) when nothing fits. A missing image is
- * passed as 0×0 and gets an empty rect. */
+/* Two images side by side in `area`, each in one half, `gap` apart at the middle line.
+ * Both are drawn with one common scale (the largest that fits both in a half, capped at
+ * max_scale), so equal-sized images appear equal-sized and their pixels line up. The left
+ * image ends and the right one starts at the middle (± gap/2); each is centred vertically.
+ * Returns the common scale; 0 (and empty rects) when nothing fits. A missing image is passed
+ * as 0×0 and gets an empty rect. */
 double lw_fit_side_by_side (double left_w, double left_h, double right_w, double right_h,
                             const LwRect *area, double gap, double max_scale,
                             LwRect *left_out, LwRect *right_out);

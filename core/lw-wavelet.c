@@ -131,41 +131,10 @@ store4 (float *p, V4 v)
   memcpy (p, &v, sizeof v);
 }
 
-static inline V4
-splat4 (float c)
-{
-  V4 v = { c, c, c, c };
-  return v;
-}
-
-/* 8-float vectors: one AVX register, or two SSE registers in the baseline build. GCC warns
- * that passing them by value would change the ABI without AVX; these helpers are static
- * inline, so no ABI is involved. */
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
+/* 8-float vectors: one AVX register, or two SSE registers in the baseline build. They are
+ * never passed to or returned from functions (memcpy instead), since that would need the AVX
+ * calling convention in the baseline build. */
 typedef float V8 __attribute__ ((vector_size (32)));
-
-static inline V8
-load8 (const float *p)
-{
-  V8 v;
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static inline void
-store8 (float *p, V8 v)
-{
-  memcpy (p, &v, sizeof v);
-}
-
-static inline V8
-splat8 (float c)
-{
-  V8 v = { c, c, c, c, c, c, c, c };
-  return v;
-}
 
 #if defined(__clang__)
 #define EVENS(a, b) __builtin_shufflevector (a, b, 0, 2, 4, 6)
@@ -193,13 +162,24 @@ lift_add (float *restrict dst, const float *a, const float *b, float c, gsize n)
   gsize x = 0;
 
 #ifdef LW_HAVE_V4
-  V8 cv = splat8 (c);
+  V8 cv = { c, c, c, c, c, c, c, c }, d, va, vb;
   if (b != NULL)
     for (; x + 8 <= n; x += 8)
-      store8 (dst + x, load8 (dst + x) + cv * (load8 (a + x) + load8 (b + x)));
+      {
+        memcpy (&d, dst + x, sizeof d);
+        memcpy (&va, a + x, sizeof va);
+        memcpy (&vb, b + x, sizeof vb);
+        d += cv * (va + vb);
+        memcpy (dst + x, &d, sizeof d);
+      }
   else
     for (; x + 8 <= n; x += 8)
-      store8 (dst + x, load8 (dst + x) + cv * load8 (a + x));
+      {
+        memcpy (&d, dst + x, sizeof d);
+        memcpy (&va, a + x, sizeof va);
+        d += cv * va;
+        memcpy (dst + x, &d, sizeof d);
+      }
 #endif
   if (b != NULL)
     for (; x < n; x++)
@@ -216,9 +196,13 @@ scale (float *dst, const float *src, float k, gsize n)
   gsize x = 0;
 
 #ifdef LW_HAVE_V4
-  V8 kv = splat8 (k);
+  V8 kv = { k, k, k, k, k, k, k, k }, v;
   for (; x + 8 <= n; x += 8)
-    store8 (dst + x, kv * load8 (src + x));
+    {
+      memcpy (&v, src + x, sizeof v);
+      v *= kv;
+      memcpy (dst + x, &v, sizeof v);
+    }
 #endif
   for (; x < n; x++)
     dst[x] = k * src[x];

@@ -12,6 +12,7 @@
 #include "lw-codec.h"
 #include "lw-rate-map.h"
 #include "lw-samples.h"
+#include "lw-settings.h"
 #include "lw-window.h"
 
 #define WAIT_MS 30000
@@ -280,6 +281,41 @@ test_rate_map (void)
   g_assert_cmpfloat (map.lower, ==, 0.0);
 }
 
+/* Closing the window remembers codec and rate (GSETTINGS_BACKEND=memory in tests). */
+static void
+test_settings_saved (void)
+{
+  LwWindow *window = window_with_sample ();
+  g_autoptr (GSettings) settings = lw_settings_new ();
+  g_autofree char *codec = NULL;
+  double rate;
+
+  if (settings == NULL)
+    {
+      g_test_skip ("schema not compiled in the build tree");
+      destroy_window (window);
+      return;
+    }
+  wait_for_result (window);
+  set_slider (lw_window_get_rate_adjustment (window), 0.25);
+  rate = lw_window_get_rate (window);
+  wait_idle (window);
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window)); /* destroys it after saving */
+  g_object_unref (window);
+  g_assert_finalize_object (window);
+
+  codec = g_settings_get_string (settings, "last-codec");
+  g_assert_cmpstr (codec, ==, "jpeg");
+  g_assert_cmpfloat (g_settings_get_double (settings, "last-rate"), ==, rate);
+
+  /* A new window starts where the last one stopped */
+  window = g_object_ref (lw_window_new (NULL));
+  g_assert_cmpstr (lw_window_get_codec_name (window), ==, "jpeg");
+  g_assert_cmpfloat (lw_window_get_rate (window), ==, rate);
+  destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -300,5 +336,6 @@ main (int   argc,
   g_test_add_func ("/app-window/every-codec", test_every_codec);
   g_test_add_func ("/app-window/destroy-while-busy", test_destroy_while_busy);
   g_test_add_func ("/app-window/open-dialog", test_open_dialog);
+  g_test_add_func ("/app-window/settings-saved", test_settings_saved);
   return g_test_run ();
 }

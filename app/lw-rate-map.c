@@ -9,13 +9,15 @@
 
 void
 lw_rate_map_init (LwRateMap         *map,
-                  const LwParamSpec *spec)
+                  const LwParamSpec *spec,
+                  gboolean           descending)
 {
   map->spec = spec;
   /* A log scale needs a positive range; otherwise fall back to linear. */
   map->log = spec->log_scale && spec->min > 0;
-  map->lower = lw_rate_map_to_slider (map, spec->min);
-  map->upper = lw_rate_map_to_slider (map, spec->max);
+  map->negate = descending;
+  map->lower = lw_rate_map_to_slider (map, descending ? spec->max : spec->min);
+  map->upper = lw_rate_map_to_slider (map, descending ? spec->min : spec->max);
   if (spec->type != LW_PARAM_DOUBLE && !map->log)
     map->step = 1.0;
   else
@@ -26,7 +28,9 @@ double
 lw_rate_map_to_slider (const LwRateMap *map,
                        double           value)
 {
-  return map->log ? log (value) : value;
+  double p = map->log ? log (value) : value;
+
+  return map->negate ? -p : p;
 }
 
 double
@@ -34,7 +38,8 @@ lw_rate_map_from_slider (const LwRateMap *map,
                          double           position)
 {
   const LwParamSpec *spec = map->spec;
-  double v = map->log ? exp (position) : position;
+  double p = map->negate ? -position : position;
+  double v = map->log ? exp (p) : p;
 
   if (spec->type != LW_PARAM_DOUBLE)
     v = round (v);

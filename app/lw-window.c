@@ -292,15 +292,13 @@ configure_rate_control (LwWindow *self)
   const LwParamSpec *spec = rate_spec (self);
   const LwRateMap *map = &self->rate_map;
 
-  lw_rate_map_init (&self->rate_map, spec);
+  lw_rate_map_init (&self->rate_map, spec, codec->sweep_descending);
   self->syncing = TRUE;
   gtk_adjustment_configure (self->rate_adjustment,
                             lw_rate_map_to_slider (map, self->params->values[self->rate_index]),
                             map->lower, map->upper, map->step, 10.0 * map->step, 0.0);
   self->syncing = FALSE;
 
-  /* Right is always “more bits”. */
-  gtk_range_set_inverted (GTK_RANGE (self->rate_scale), codec->sweep_descending);
   gtk_scale_clear_marks (self->rate_scale);
   gtk_scale_add_mark (self->rate_scale, lw_rate_map_to_slider (map, spec->default_value),
                       GTK_POS_BOTTOM, NULL);

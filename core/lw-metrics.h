@@ -23,8 +23,9 @@ double lw_psnr       (const LwTensor *ref, const LwTensor *test);
 double lw_psnr_y     (const LwTensor *ref, const LwTensor *test);
 double lw_mse_u8     (const LwTensor *ref, const LwTensor *test);
 double lw_ssim       (const LwTensor *ref, const LwTensor *test);
-/* NaN if the image is too small for 5 scales (shorter side < 161) — then fewer scales are
- * used: the number used is written to *scales_used when non-NULL */
+/* Images too small for 5 scales (shorter side < 161) use fewer scales with their weights
+ * rescaled to sum to 1; the number used is written to *scales_used when non-NULL. NaN only when
+ * a side is under 11 pixels. */
 double lw_ms_ssim    (const LwTensor *ref, const LwTensor *test, guint *scales_used);
 
 /* Rate figures for an image of w×h×c 8-bit samples coded in `bytes` bytes */

@@ -6,10 +6,14 @@
  * approximation and n/2 detail coefficients, and the inverse reconstructs it exactly.
  * Coefficients agree with PyWavelets (tests/vectors/wavelet-*.txt, tools/gen-wavelet-vectors.py).
  *
- * 2-D one level gives four bands in pywt order [LL, (H, V, D)] = [cA, cH, cV, cD].
+ * 2-D one level gives four bands in pywt order [LL, (H, V, D)] = [cA, cH, cV, cD], where
+ * H = cH is low-pass along the width and high-pass along the height, V = cV the reverse.
  * The J-level full packet transform (WaLLoC) splits every band at every level and orders
  * channels c-major: after one level input channel c becomes channels 4c + {0: LL, 1: H, 2: V,
  * 3: D}; J levels apply this J times, giving C·4^J channels of size H/2^J × W/2^J.
+ * (WaLLoC concatenates pytorch_wavelets' DWTForward [yl, yh[0][:, :, 0..2]] and rearranges
+ * 'b c f h w -> b (c f) h w'; pytorch_wavelets' three detail bands are pywt's cH, cV, cD in
+ * that order, so the two agree.)
  * 1-D: channel c becomes 2c + {0: L, 1: H}, C·2^J channels of length T/2^J.
  */
 #pragma once

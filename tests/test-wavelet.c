@@ -371,7 +371,7 @@ test_round_trip_1d (gconstpointer data)
 /* Orthonormal Haar keeps the energy; a cheap independent check of scaling and of the bands
  * being a permutation-free split (no band written twice, none left out). */
 static void
-test_haar_energy (void)
+test_energy_and_dc (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (LwTensor) x = lw_tensor_new_3d (2, 32, 24);
@@ -494,7 +494,7 @@ main (int argc, char **argv)
       g_test_add_data_func (p2, d, test_round_trip_2d);
       g_test_add_data_func (p3, d, test_round_trip_1d);
     }
-  g_test_add_func ("/wavelet/energy-and-dc", test_haar_energy);
+  g_test_add_func ("/wavelet/energy-and-dc", test_energy_and_dc);
   g_test_add_func ("/wavelet/bad-shapes", test_bad_shapes);
   g_test_add_func ("/wavelet/cdf97/speed", test_speed);
 

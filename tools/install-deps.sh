@@ -8,7 +8,7 @@ packages="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libpng-dev libjpeg-dev libopenjp2-7-dev libwebp-dev zlib1g-dev
   libopenblas-dev liblapacke-dev
   gettext desktop-file-utils appstream libglib2.0-bin
-  xvfb xauth imagemagick x11-apps
+  xvfb xauth imagemagick dbus
   python3-numpy python3-scipy python3-pywt python3-skimage"
 
 missing=""

@@ -1,7 +1,7 @@
 /* lw-latent-coder.c — context-modelled adaptive rANS coder for planes of latent symbols
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Stream layout (docs: notes/latent-coder-format.md): one version byte, then a single rANS
+ * Stream layout (docs/lwc-format.md, "Latent plane stream"): one version byte, then a single rANS
  * stream holding, per plane in order, a small header (as raw bits) and the plane's symbols.
  *
  * Model, per plane: symbols are centred (v = s − centre) and split into a token (sign and a
@@ -9,9 +9,9 @@
  * token, above that the exponent and `msb` top mantissa bits form the token and the remaining
  * low bits are sent raw). Tokens are coded with adaptive frequency counts — no table is sent,
  * which keeps both the side cost and the attack surface small — in one of K contexts picked
- * from the magnitude of already decoded neighbours (left, top, top-left, top-right and
- * optionally the same position in the previous plane). The encoder tries a few K and keeps
- * the cheapest, so i.i.d. planes pay nothing for contexts they cannot use.
+ * from the magnitude of already decoded neighbours (six causal ones in the plane and, as an
+ * option, three around the same position in the previous plane). The encoder tries a few K
+ * and keeps the cheapest, so i.i.d. planes pay nothing for contexts they cannot use.
  */
 #define G_LOG_DOMAIN "lw-latent-coder"
 
@@ -460,7 +460,7 @@ quantile_thresholds (const guint32 *ahist, guint64 n, guint k, guint8 *thr)
 }
 
 static void
-choose_params (PlaneParams *pp, guint p, const guint16 *sym, guint h, guint w, guint alphabet,
+choose_params (PlaneParams *pp, const guint16 *sym, guint h, guint w, guint alphabet,
                guint32 *hist, ValueCount *vals, const guint8 *act_cur, const guint8 *act_prev,
                Model *models)
 {
@@ -638,7 +638,7 @@ lw_latent_code_planes (const guint16 *symbols,
         }
       else
         {
-          choose_params (pp, p, sym, height, width, alphabet, hist, vals, act_cur,
+          choose_params (pp, sym, height, width, alphabet, hist, vals, act_cur,
                          p > 0 ? act_prev : NULL, models);
           header_ops (&o, pp, mid);
           plane_pass (pp, sym, act_cur, act_prev, height, width, models, &o);

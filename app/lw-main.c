@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "lw-application.h"
+#include "lw-tensor.h"
 
 int
 main (int   argc,
@@ -17,6 +18,7 @@ main (int   argc,
   g_autoptr (LwApplication) app = NULL;
 
   setlocale (LC_ALL, "");
+  lw_memory_keep_large_blocks ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -331,6 +331,9 @@ main (int    argc,
   double total_mp = 0;
   gint64 start = g_get_monotonic_time ();
 
+  /* Every codec runs in this process with the same allocator settings */
+  lw_memory_keep_large_blocks ();
+
   /* One thread, so figures compare codecs and not core counts. The variable is read when
    * OpenBLAS starts, the call covers a library that already has. */
   g_setenv ("OPENBLAS_NUM_THREADS", "1", TRUE);

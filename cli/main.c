@@ -57,6 +57,7 @@ main (int    argc,
   /* Numbers in text, CSV and JSON must read the same everywhere: scripts parse them */
   setlocale (LC_NUMERIC, "C");
   g_set_prgname (CLI_PROGRAM);
+  lw_memory_keep_large_blocks ();
 
   if (argc < 2)
     {

@@ -84,7 +84,8 @@ typedef struct
   gsize      positions;   /* P */
   LwPca     *pca;         /* owned: shipped copy or fitted (rows rounded to float16) */
   gboolean   fitted;
-  float     *latent;      /* D × P projections on all D directions */
+  LwTensor  *packets;     /* D × P packet channels; the encoder projects only the N rows it
+                           * needs, so a small N stays cheap on every rate change */
 } Analysis;
 
 static void
@@ -94,7 +95,7 @@ analysis_free (gpointer data)
   if (a == NULL)
     return;
   lw_pca_free (a->pca);
-  g_free (a->latent);
+  lw_tensor_free (a->packets);
   g_free (a);
 }
 
@@ -215,8 +216,7 @@ wl_analyse (const LwCodec *codec, const LwTensor *signal, const LwParams *p,
   if (!check_cancel (cancellable, error))
     goto fail;
 
-  a->latent = g_new (float, (gsize) a->dim * a->positions);
-  lw_pca_project (a->pca, a->dim, packets->data, a->positions, a->latent);
+  a->packets = g_steal_pointer (&packets);
   return a;
 
 fail:
@@ -428,9 +428,11 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
   g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, rounding, 0.0);
   guint16 zero = 1u << (bits - 1);
   gsize total = (gsize) n * a->positions;
+  g_autofree float *latent = g_new (float, total);
+  lw_pca_project (a->pca, n, a->packets->data, a->positions, latent);
   guint16 *sym = g_new (guint16, total);
   for (gsize i = 0; i < total; i++)
-    sym[i] = (guint16) (lw_compander_quantise (comp, a->latent[i]) + zero);
+    sym[i] = (guint16) (lw_compander_quantise (comp, latent[i]) + zero);
   if (!check_cancel (cancellable, error))
     {
       g_free (sym);

@@ -6,6 +6,7 @@
 #include "lw-tensor.h"
 #include "lw-error.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,11 @@ lw_tensor_shape_string (const LwTensor *t)
   for (guint i = 0; i < t->ndim; i++)
     g_string_append_printf (s, "%s%" G_GSIZE_FORMAT, i ? "×" : "", t->shape[i]);
   return g_string_free (s, FALSE);
+}
+
+void
+lw_memory_keep_large_blocks (void)
+{
+  mallopt (M_MMAP_THRESHOLD, 256 << 20);
+  mallopt (M_TRIM_THRESHOLD, 512 << 20);
 }

@@ -30,6 +30,11 @@ gboolean  lw_tensor_same_shape (const LwTensor *a, const LwTensor *b);
 /* "3×512×512": free with g_free */
 char     *lw_tensor_shape_string (const LwTensor *t);
 
+/* Front ends call this once at start: large blocks then stay in the heap and are reused after
+ * they are freed, instead of being mapped fresh from the kernel each time (first touches of a
+ * fresh mapping fault once per 4 KiB page, which cost about a quarter of a codec run on a VM). */
+void      lw_memory_keep_large_blocks (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwTensor, lw_tensor_free)
 
 G_END_DECLS

@@ -145,49 +145,6 @@ time_codec (const LwCodec  *codec,
   return TRUE;
 }
 
-static gboolean
-same_setting (double a,
-              double b)
-{
-  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
-}
-
-/* Mean over images at each sweep setting present in all curves */
-static LwRdCurve *
-mean_curve (const LwCodec *codec,
-            LwRdCurve    **curves,
-            guint          n)
-{
-  LwRdCurve *mean = lw_rd_curve_new (codec->name, "mean");
-
-  for (guint k = 0; k < curves[0]->points->len; k++)
-    {
-      LwRdPoint m = g_array_index (curves[0]->points, LwRdPoint, k);
-      gboolean complete = TRUE;
-
-      for (guint i = 1; i < n && complete; i++)
-        {
-          gboolean hit = FALSE;
-          for (guint j = 0; j < curves[i]->points->len && !hit; j++)
-            {
-              const LwRdPoint *pt = &g_array_index (curves[i]->points, LwRdPoint, j);
-              if (same_setting (pt->param, m.param))
-                {
-                  m.bpp += pt->bpp;
-                  m.psnr += pt->psnr;
-                  hit = TRUE;
-                }
-            }
-          complete = hit;
-        }
-      if (!complete)
-        continue;
-      m.bpp /= n;
-      m.psnr /= n;
-      lw_rd_curve_add (mean, &m);
-    }
-  return mean;
-}
 
 static void
 add_double (JsonBuilder *b,
@@ -441,7 +398,7 @@ main (int    argc,
       r->dec_mps = total_mp / (dec_total / 1000.0);
       for (guint t = 0; t < N_TARGETS; t++)
         r->psnr_at[t] = r->n_at[t] ? r->psnr_at[t] / r->n_at[t] : NAN;
-      r->mean = mean_curve (r->codec, r->curves, n_images);
+      r->mean = lw_rd_curve_mean (r->curves, n_images, "mean");
     }
 
   for (guint c = 0; c < N_CODECS; c++)

@@ -55,83 +55,6 @@ on_progress_cb (double   fraction,
     g_printerr ("\r%s %s: %3.0f%%   ", p->codec_name, p->image_label, 100.0 * fraction);
 }
 
-static gboolean
-same_setting (double a,
-              double b)
-{
-  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
-}
-
-static const LwRdPoint *
-find_point (const LwRdCurve *curve,
-            double           param)
-{
-  for (guint k = 0; k < curve->points->len; k++)
-    {
-      const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
-      if (same_setting (pt->param, param))
-        return pt;
-    }
-  return NULL;
-}
-
-/* Settings missing from any image (a codec may drop a point) are left out of the mean. */
-static LwRdCurve *
-mean_curve (const LwCodec *codec,
-            LwRdCurve    **curves,
-            guint          n_images)
-{
-  LwRdCurve *mean = lw_rd_curve_new (codec->name, "mean");
-  GArray *first = curves[0]->points;
-  g_autoptr (GArray) done = g_array_new (FALSE, FALSE, sizeof (double));
-
-  for (guint k = 0; k < first->len; k++)
-    {
-      double param = g_array_index (first, LwRdPoint, k).param;
-      LwRdPoint m = { 0 };
-      gboolean complete = TRUE, repeated = FALSE;
-      double bytes = 0;
-
-      for (guint j = 0; j < done->len; j++)
-        repeated |= same_setting (g_array_index (done, double, j), param);
-      if (repeated)
-        continue;
-      g_array_append_val (done, param);
-
-      m.param = param;
-      for (guint i = 0; i < n_images && complete; i++)
-        {
-          const LwRdPoint *pt = find_point (curves[i], param);
-          if (pt == NULL)
-            {
-              complete = FALSE;
-              break;
-            }
-          bytes += pt->bytes;
-          m.bpp += pt->bpp;
-          m.psnr += pt->psnr;
-          m.psnr_y += pt->psnr_y;
-          m.ssim += pt->ssim;
-          m.ms_ssim += pt->ms_ssim;
-          m.dim_reduction += pt->dim_reduction;
-          m.encode_ms += pt->encode_ms;
-          m.decode_ms += pt->decode_ms;
-        }
-      if (!complete)
-        continue;
-      m.bytes = (gsize) llround (bytes / n_images);
-      m.bpp /= n_images;
-      m.psnr /= n_images;
-      m.psnr_y /= n_images;
-      m.ssim /= n_images;
-      m.ms_ssim /= n_images;
-      m.dim_reduction /= n_images;
-      m.encode_ms /= n_images;
-      m.decode_ms /= n_images;
-      lw_rd_curve_add (mean, &m);
-    }
-  return mean;
-}
 
 static void
 compute_delta (RdDelta         *d,
@@ -536,7 +459,7 @@ cli_cmd_rd (int    argc,
               goto out;
             }
         }
-      runs[c].mean = mean_curve (runs[c].codec, runs[c].curves, n_images);
+      runs[c].mean = lw_rd_curve_mean (runs[c].curves, n_images, "mean");
     }
   if (progress.tty)
     g_printerr ("\r\033[K");

@@ -409,3 +409,79 @@ lw_bd_psnr (const LwRdCurve *anchor, const LwRdCurve *test, double *db, GError *
   curve_arrays (test, &r2, &p2);
   return lw_bd_psnr_arrays (r1, p1, anchor->points->len, r2, p2, test->points->len, db, error);
 }
+
+/* ---------------------------------------------------------------- mean curves */
+
+static gboolean
+same_setting (double a, double b)
+{
+  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
+}
+
+static const LwRdPoint *
+find_point (const LwRdCurve *curve, double param)
+{
+  for (guint k = 0; k < curve->points->len; k++)
+    {
+      const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
+      if (same_setting (pt->param, param))
+        return pt;
+    }
+  return NULL;
+}
+
+LwRdCurve *
+lw_rd_curve_mean (LwRdCurve **curves, guint n_images, const char *label)
+{
+  g_return_val_if_fail (n_images > 0, NULL);
+  LwRdCurve *mean = lw_rd_curve_new (curves[0]->codec, label);
+  GArray *first = curves[0]->points;
+  g_autoptr (GArray) done = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint k = 0; k < first->len; k++)
+    {
+      double param = g_array_index (first, LwRdPoint, k).param;
+      LwRdPoint m = { 0 };
+      gboolean complete = TRUE, repeated = FALSE;
+      double bytes = 0;
+
+      for (guint j = 0; j < done->len; j++)
+        repeated |= same_setting (g_array_index (done, double, j), param);
+      if (repeated)
+        continue;
+      g_array_append_val (done, param);
+
+      m.param = param;
+      for (guint i = 0; i < n_images && complete; i++)
+        {
+          const LwRdPoint *pt = find_point (curves[i], param);
+          if (pt == NULL)
+            {
+              complete = FALSE;
+              break;
+            }
+          bytes += pt->bytes;
+          m.bpp += pt->bpp;
+          m.psnr += pt->psnr;
+          m.psnr_y += pt->psnr_y;
+          m.ssim += pt->ssim;
+          m.ms_ssim += pt->ms_ssim;
+          m.dim_reduction += pt->dim_reduction;
+          m.encode_ms += pt->encode_ms;
+          m.decode_ms += pt->decode_ms;
+        }
+      if (!complete)
+        continue;
+      m.bytes = (gsize) llround (bytes / n_images);
+      m.bpp /= n_images;
+      m.psnr /= n_images;
+      m.psnr_y /= n_images;
+      m.ssim /= n_images;
+      m.ms_ssim /= n_images;
+      m.dim_reduction /= n_images;
+      m.encode_ms /= n_images;
+      m.decode_ms /= n_images;
+      lw_rd_curve_add (mean, &m);
+    }
+  return mean;
+}

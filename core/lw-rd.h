@@ -63,6 +63,11 @@ gboolean   lw_bd_psnr_arrays (const double *r1, const double *p1, guint n1,
                               const double *r2, const double *p2, guint n2,
                               double *db, GError **error);
 
+/* The mean over several images' sweeps of one codec at matched settings: point k averages
+ * every field over the images at sweep value k. Settings missing from any image (a sweep may
+ * drop a repeated integer value) are left out. (transfer full) */
+LwRdCurve *lw_rd_curve_mean (LwRdCurve **curves, guint n_images, const char *label);
+
 /* Interpolated PSNR at a target bpp (linear in log bpp); NaN outside the curve */
 double     lw_rd_curve_psnr_at (const LwRdCurve *curve, double bpp);
 

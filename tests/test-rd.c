@@ -360,6 +360,35 @@ test_sweep_cancel (void)
   g_assert_error (error, LW_ERROR, LW_ERROR_SHAPE);
 }
 
+/* Matched-setting means: a setting one image lacks is left out, the rest average every field */
+static void
+test_curve_mean (void)
+{
+  g_autoptr (LwRdCurve) a = lw_rd_curve_new ("x", "a");
+  g_autoptr (LwRdCurve) b = lw_rd_curve_new ("x", "b");
+  for (guint k = 1; k <= 4; k++)
+    {
+      LwRdPoint p = { .param = k, .bytes = 100 * k, .bpp = k, .psnr = 30 + k, .ssim = 0.9 };
+      lw_rd_curve_add (a, &p);
+      p.bpp = 3 * k;
+      p.psnr = 20 + k;
+      p.ssim = 0.7;
+      if (k != 2)
+        lw_rd_curve_add (b, &p);
+    }
+  LwRdCurve *both[] = { a, b };
+  g_autoptr (LwRdCurve) m = lw_rd_curve_mean (both, 2, "mean");
+  g_assert_cmpstr (m->codec, ==, "x");
+  g_assert_cmpuint (m->points->len, ==, 3);
+  const LwRdPoint *p0 = &g_array_index (m->points, LwRdPoint, 0);
+  g_assert_cmpfloat_with_epsilon (p0->bpp, 2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (p0->psnr, 26, 1e-12);
+  g_assert_cmpfloat_with_epsilon (p0->ssim, 0.8, 1e-12);
+  const LwRdPoint *p1 = &g_array_index (m->points, LwRdPoint, 1);
+  g_assert_cmpfloat (p1->param, ==, 3);
+  g_assert_cmpuint (p1->bytes, ==, 300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,5 +399,6 @@ main (int argc, char **argv)
   g_test_add_func ("/rd/sweep/values", test_sweep_values);
   g_test_add_func ("/rd/sweep/fake-codec", test_sweep);
   g_test_add_func ("/rd/sweep/cancel", test_sweep_cancel);
+  g_test_add_func ("/rd/curve-mean", test_curve_mean);
   return g_test_run ();
 }

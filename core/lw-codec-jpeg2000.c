@@ -358,6 +358,10 @@ const LwCodec lw_codec_jpeg2000 = {
   .n_params = G_N_ELEMENTS (j2k_params),
   .sweep_param = "ratio",
   .sweep_descending = TRUE,
+  /* below about 5:1 the irreversible path stops adding bits on 8-bit photos (identical
+   * streams at ratios 2 and 4.3), which would only repeat the last point */
+  .sweep_min = 5,
+  .sweep_max = 400,
   .analyse = _lw_u8_image_analyse,
   .analysis_free = _lw_u8_image_free,
   .encode = j2k_encode,

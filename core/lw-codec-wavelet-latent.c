@@ -462,7 +462,11 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
     }
   if (flags != NULL && memchr (flags, 1, n) != NULL)
     {
-      g_autoptr (GBytes) fb = g_bytes_new (flags, n);
+      /* one bit per plane, plane k in bit k mod 8 of byte k / 8 */
+      guint8 *mask = g_new0 (guint8, (n + 7) / 8);
+      for (guint k = 0; k < n; k++)
+        mask[k / 8] |= flags[k] << (k % 8);
+      g_autoptr (GBytes) fb = g_bytes_new_take (mask, (n + 7) / 8);
       lw_bitstream_add_chunk (bs, CHUNK_PREDICT, fb);
     }
   lw_bitstream_add_chunk (bs, entropy == ENTROPY_RANS ? CHUNK_RANS : CHUNK_WEBP, coded);
@@ -577,6 +581,28 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       return NULL;
     }
 
+  /* prediction mask, checked before any decoding work */
+  const guint8 *mask = NULL;
+  GBytes *pred = lw_bitstream_get_chunk (file, CHUNK_PREDICT);
+  if (pred != NULL)
+    {
+      gsize n_bytes;
+      mask = g_bytes_get_data (pred, &n_bytes);
+      if (n_bytes != (n + 7) / 8)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: prediction chunk has %" G_GSIZE_FORMAT
+                       " bytes, expected %u for %u planes", n_bytes, (n + 7) / 8, n);
+          return NULL;
+        }
+      if (n % 8 != 0 && (mask[n / 8] >> (n % 8)) != 0)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: prediction chunk flags planes beyond the %u coded", n);
+          return NULL;
+        }
+    }
+
   gsize total = (gsize) n * positions;
   g_autofree guint16 *sym = g_new (guint16, total);
   gsize lat_len;
@@ -588,31 +614,10 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
   if (!ok)
     return NULL;
 
-  GBytes *pred = lw_bitstream_get_chunk (file, CHUNK_PREDICT);
-  if (pred != NULL)
-    {
-      gsize n_flags;
-      const guint8 *flags = g_bytes_get_data (pred, &n_flags);
-      if (n_flags != n)
-        {
-          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                       "wavelet-latent: prediction chunk has %" G_GSIZE_FORMAT
-                       " flags for %u planes", n_flags, n);
-          return NULL;
-        }
-      for (guint k = 0; k < n; k++)
-        {
-          if (flags[k] > 1)
-            {
-              g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                           "wavelet-latent: plane %u has unknown prediction mode %u", k,
-                           flags[k]);
-              return NULL;
-            }
-          if (flags[k])
-            residuals_to_plane (sym + (gsize) k * positions, ph, pw, 1u << bits);
-        }
-    }
+  if (mask != NULL)
+    for (guint k = 0; k < n; k++)
+      if (mask[k / 8] & (1u << (k % 8)))
+        residuals_to_plane (sym + (gsize) k * positions, ph, pw, 1u << bits);
 
   g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, 0.5, bias);
   int zero = 1 << (bits - 1);

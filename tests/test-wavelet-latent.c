@@ -241,6 +241,8 @@ test_bad_streams (void)
           double v = lw_bitstream_get_param_value (src, i);
           if (variant == 0 && g_str_equal (name, "latents"))
             v = 999; /* out of range */
+          if (variant == 6 && g_str_equal (name, "latents"))
+            v = 50; /* with a 7-byte mask flagging planes 50…55 */
           if (variant == 1 && g_str_equal (name, "bits"))
             v = 9; /* planes coded with another alphabet */
           if (variant == 2 && g_str_equal (name, "basis"))
@@ -250,10 +252,9 @@ test_bad_streams (void)
         }
       if (variant == 5 || variant == 6)
         {
-          /* prediction flags for the wrong number of planes, or an unknown mode */
-          guint8 flags[48] = { 0 };
-          flags[0] = variant == 6 ? 7 : 1;
-          g_autoptr (GBytes) fb = g_bytes_new (flags, variant == 5 ? 47 : 48);
+          /* a prediction mask of the wrong size; or flagging planes that were not coded */
+          guint8 mask[7] = { 1, 0, 0, 0, 0, 0, 0xff };
+          g_autoptr (GBytes) fb = g_bytes_new (mask, variant == 5 ? 5 : 7);
           lw_bitstream_add_chunk (bs, LW_FOURCC ('P', 'R', 'E', 'D'), fb);
         }
       if (variant == 4)
@@ -269,6 +270,10 @@ test_bad_streams (void)
       g_assert_null (t);
       g_assert_nonnull (error);
       g_test_message ("variant %u: %s", variant, error->message);
+      static const char *const expect[] = { "out of range", "alphabet", "BASE chunk is missing",
+                                            "is missing", "ran out of bytes", "expected 6",
+                                            "beyond the 50" };
+      g_assert_nonnull (strstr (error->message, expect[variant]));
       g_clear_error (&error);
     }
 }

@@ -131,7 +131,7 @@ lw_wavelet_latent_packets (const LwTensor *image, LwWavelet wavelet, guint level
   guint c = image->shape[0], h = image->shape[1], w = image->shape[2];
   guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
   gsize dims[3] = { c, hp, wp };
-  g_autoptr (LwTensor) padded = lw_tensor_new (3, dims, error);
+  g_autoptr (LwTensor) padded = lw_tensor_new_uninit (3, dims, error);
   if (padded == NULL)
     return NULL;
   for (guint ch = 0; ch < c; ch++)
@@ -343,16 +343,27 @@ residuals_to_plane (guint16 *plane, guint h, guint w, guint alphabet)
           (plane[(gsize) y * w + x] + med_predict (plane, w, y, x, zero) - zero) & mask;
 }
 
-/* The coder's cost grows with the log of a plane's spread around its centre, so comparing mean
- * absolute deviations (the raw plane around its mean, the residuals around A/2) picks the
- * cheaper form without building histograms over a 2^16 alphabet. */
-static double
-mean_abs_dev (const guint16 *v, gsize n, double centre)
+static void
+prediction_gain (const guint16 *plane, guint h, guint w, guint alphabet, guint row_step,
+                 double *raw_mad, double *res_mad)
 {
-  double s = 0;
-  for (gsize i = 0; i < n; i++)
-    s += fabs (v[i] - centre);
-  return s / n;
+  guint zero = alphabet / 2, mask = alphabet - 1;
+  double mean = 0, raw = 0, res = 0;
+  gsize n = 0;
+  for (guint y = MIN (1, h - 1); y < h; y += row_step)
+    for (guint x = 0; x < w; x++)
+      mean += plane[(gsize) y * w + x], n++;
+  mean /= n;
+  for (guint y = MIN (1, h - 1); y < h; y += row_step)
+    for (guint x = 0; x < w; x++)
+      {
+        guint s = plane[(gsize) y * w + x];
+        guint r = (s - med_predict (plane, w, y, x, zero) + zero) & mask;
+        raw += fabs (s - mean);
+        res += abs ((int) r - (int) zero);
+      }
+  *raw_mad = raw / n;
+  *res_mad = res / n;
 }
 
 static guint8 *
@@ -364,14 +375,13 @@ predict_planes (guint16 *sym, guint planes, guint h, guint w, guint alphabet)
   for (guint k = 0; k < planes; k++)
     {
       guint16 *plane = sym + (gsize) k * size;
-      double mean = 0;
-      for (gsize i = 0; i < size; i++)
-        mean += plane[i];
-      mean /= size;
-      plane_to_residuals (plane, res, h, w, alphabet);
-      /* a margin, since the context model already captures part of the spatial redundancy */
-      if (mean_abs_dev (res, size, alphabet / 2) < 0.8 * mean_abs_dev (plane, size, mean))
+      double raw, pred;
+      /* a quarter of the rows decides; the margin covers what the coder's own context model
+       * already captures of the spatial redundancy */
+      prediction_gain (plane, h, w, alphabet, 4, &raw, &pred);
+      if (pred < 0.8 * raw)
         {
+          plane_to_residuals (plane, res, h, w, alphabet);
           memcpy (plane, res, size * sizeof (guint16));
           flags[k] = 1;
         }
@@ -621,27 +631,33 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
 
   g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, 0.5, bias);
   int zero = 1 << (bits - 1);
+  /* one value per symbol of the alphabet, then a plain lookup per latent */
+  g_autofree float *value = g_new (float, 1u << bits);
+  for (guint s = 0; s < 1u << bits; s++)
+    value[s] = lw_compander_dequantise (comp, (int) s - zero);
   g_autofree float *y = g_new (float, total);
   for (gsize i = 0; i < total; i++)
-    y[i] = lw_compander_dequantise (comp, (int) sym[i] - zero);
+    y[i] = value[sym[i]];
 
   g_autofree float *pinv = lw_pca_pinv (pca, n, error);
   if (pinv == NULL)
     return NULL;
-  g_autoptr (LwTensor) packets = lw_tensor_new_3d (dim, ph, pw);
+  gsize pdims[3] = { dim, ph, pw };
+  g_autoptr (LwTensor) packets = lw_tensor_new_uninit (3, pdims, NULL);
   lw_pca_reconstruct (pca, pinv, n, y, positions, packets->data);
 
   g_autoptr (LwTensor) padded = lw_wpt2d_inverse (wavelet, packets, levels, error);
   if (padded == NULL)
     return NULL;
-  LwTensor *out = lw_tensor_new_3d (c, h, w);
+  gsize odims[3] = { c, h, w };
+  LwTensor *out = lw_tensor_new_uninit (3, odims, NULL);
   for (guint ch = 0; ch < c; ch++)
     for (guint yy = 0; yy < h; yy++)
       {
         const float *src = padded->data + ((gsize) ch * hp + yy) * wp;
         float *dst = out->data + ((gsize) ch * h + yy) * w;
         for (guint x = 0; x < w; x++)
-          dst[x] = CLAMP ((src[x] + 127.5f) / 255.0f, 0.0f, 1.0f);
+          dst[x] = CLAMP ((src[x] + 127.5f) * (1.0f / 255.0f), 0.0f, 1.0f);
       }
   return out;
 }

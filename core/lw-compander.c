@@ -95,6 +95,8 @@ lw_compander_new_full (guint bits, double step, double rounding, double bias)
   c->m = ldexp (1, bits - 1) - 0.5 - 0.001;
   c->gain = c->s * sqrt (2 * G_PI) / (2 * c->m);
   c->qmax = (1 << (bits - 1)) - 1;
+  c->inv_step = (float) (1.0 / step);
+  c->rounding = (float) rounding;
   c->thr = g_new (float, c->qmax + 2);
   c->rec = g_new (float, c->qmax + 1);
   c->thr[0] = 0;
@@ -126,9 +128,12 @@ int
 lw_compander_quantise (const LwCompander *c, float x)
 {
   float ax = fabsf (x);
-  /* The compander's slope is largest (1) at zero and θ ≤ 0.5, so round(|x|/Δ) bounds the
-   * level from above. */
-  float guess = ax / (float) c->step + 0.5f;
+  /* The compander's slope is largest (1) at zero, so C(|x|) ≤ |x|/Δ and ⌊|x|/Δ + θ⌋ bounds
+   * the level from above (with a little slack for float rounding); most latents of a coarse
+   * setting fall in the zero bin and leave here. */
+  float guess = ax * c->inv_step + c->rounding + 1e-3f;
+  if (guess < 1.0f)
+    return 0;
   int hi = guess >= (float) c->qmax ? c->qmax : (int) guess;
   int lo = 0;
 

@@ -22,6 +22,8 @@ typedef struct
   guint  bits;       /* 2..16 */
   double step;       /* Δ > 0, latent units */
   double s, m, gain; /* derived */
+  float  inv_step;   /* 1/Δ */
+  float  rounding;   /* θ */
   int    qmax;       /* 2^(b−1) − 1 */
   /* Lookup of decision thresholds in latent units: x ≥ thr[k] ⇒ q ≥ k (k = 1..qmax), the
    * quantiser is odd-symmetric; and reconstruction values rec[q] for q = 0..qmax. */

@@ -124,6 +124,29 @@ _lw_rans_dec_advance (LwRansDec *d, guint32 start, guint32 freq)
   d->x = x;
 }
 
+/* The same step for a stream that is followed by at least 2 readable padding bytes: the
+ * number of renormalisation bytes (0, 1 or 2, see above) is computed instead of branched on,
+ * which saves the mispredictions of a data-dependent branch. Reading past `end` takes the
+ * padding; the caller checks `p > end` often enough that the padding is never exceeded. */
+static inline void
+_lw_rans_dec_advance_padded (LwRansDec *d, guint32 start, guint32 freq)
+{
+  guint32 x = freq * (d->x >> LW_RANS_PROB_BITS) + (d->x & LW_RANS_PROB_MASK) - start;
+  guint n = (x < LW_RANS_L) + (x < (LW_RANS_L >> 8));
+  guint32 next = ((guint32) d->p[0] << 8) | d->p[1];
+  d->x = (x << (8 * n)) | (next >> (16 - 8 * n));
+  d->p += n;
+}
+
+static inline guint32
+_lw_rans_dec_get_bits_padded (LwRansDec *d, guint nbits)
+{
+  guint shift = LW_RANS_PROB_BITS - nbits;
+  guint32 v = _lw_rans_dec_slot (d) >> shift;
+  _lw_rans_dec_advance_padded (d, v << shift, 1u << shift);
+  return v;
+}
+
 /* Raw bits (nbits ≤ PROB_BITS) through the same state: a uniform symbol of 2^nbits values */
 static inline void
 _lw_rans_enc_put_bits (guint32 *x, LwRansOut *out, guint32 value, guint nbits)

@@ -14,8 +14,8 @@
  * or hostile headers, and get an error rather than an attempt. */
 #define LW_TENSOR_MAX_NUMEL ((gsize) 1 << 31)
 
-LwTensor *
-lw_tensor_new (guint ndim, const gsize *shape, GError **error)
+static LwTensor *
+tensor_alloc (guint ndim, const gsize *shape, gboolean zero, GError **error)
 {
   gsize numel = 1;
 
@@ -50,8 +50,21 @@ lw_tensor_new (guint ndim, const gsize *shape, GError **error)
                    "tensor: out of memory for %" G_GSIZE_FORMAT " floats", numel);
       return NULL;
     }
-  memset (t->data, 0, bytes);
+  if (zero)
+    memset (t->data, 0, bytes);
   return t;
+}
+
+LwTensor *
+lw_tensor_new (guint ndim, const gsize *shape, GError **error)
+{
+  return tensor_alloc (ndim, shape, TRUE, error);
+}
+
+LwTensor *
+lw_tensor_new_uninit (guint ndim, const gsize *shape, GError **error)
+{
+  return tensor_alloc (ndim, shape, FALSE, error);
 }
 
 static LwTensor *

@@ -20,6 +20,9 @@ typedef struct
 } LwTensor;
 
 LwTensor *lw_tensor_new      (guint ndim, const gsize *shape, GError **error);
+/* Like lw_tensor_new, but the contents are undefined: for outputs a kernel overwrites whole
+ * (zeroing megabytes that are rewritten at once shows up in codec profiles). */
+LwTensor *lw_tensor_new_uninit (guint ndim, const gsize *shape, GError **error);
 LwTensor *lw_tensor_new_1d   (gsize n0);
 LwTensor *lw_tensor_new_2d   (gsize n0, gsize n1);
 LwTensor *lw_tensor_new_3d   (gsize n0, gsize n1, gsize n2);

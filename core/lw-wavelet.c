@@ -611,7 +611,7 @@ lw_wpt2d_forward (LwWavelet w, const LwTensor *x, guint levels, GError **error)
     }
 
   gsize oshape[3] = { c << (2 * levels), h / step, wd / step };
-  g_autoptr (LwTensor) y = lw_tensor_new (3, oshape, error);
+  g_autoptr (LwTensor) y = lw_tensor_new_uninit (3, oshape, error);
   if (y == NULL)
     return NULL;
 
@@ -665,7 +665,7 @@ lw_wpt2d_inverse (LwWavelet w, const LwTensor *y, guint levels, GError **error)
 
   gsize c = cc / bands, h = hh << levels, wd = ww << levels;
   gsize oshape[3] = { c, h, wd };
-  g_autoptr (LwTensor) x = lw_tensor_new (3, oshape, error);
+  g_autoptr (LwTensor) x = lw_tensor_new_uninit (3, oshape, error);
   if (x == NULL)
     return NULL;
 
@@ -717,7 +717,7 @@ lw_wpt1d_forward (LwWavelet w, const LwTensor *x, guint levels, GError **error)
     }
 
   gsize oshape[2] = { c << levels, t / step };
-  g_autoptr (LwTensor) y = lw_tensor_new (2, oshape, error);
+  g_autoptr (LwTensor) y = lw_tensor_new_uninit (2, oshape, error);
   if (y == NULL)
     return NULL;
 
@@ -765,7 +765,7 @@ lw_wpt1d_inverse (LwWavelet w, const LwTensor *y, guint levels, GError **error)
 
   gsize c = cc / bands, t = len << levels;
   gsize oshape[2] = { c, t };
-  g_autoptr (LwTensor) x = lw_tensor_new (2, oshape, error);
+  g_autoptr (LwTensor) x = lw_tensor_new_uninit (2, oshape, error);
   if (x == NULL)
     return NULL;
 

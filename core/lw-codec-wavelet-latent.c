@@ -561,7 +561,8 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       return NULL;
     }
 
-  g_autoptr (LwPca) pca = NULL;
+  g_autoptr (LwPca) fitted = NULL;
+  const LwPca *pca = NULL;
   if (basis == BASIS_FIT)
     {
       GBytes *chunk = lw_bitstream_get_chunk (file, CHUNK_BASIS);
@@ -571,13 +572,11 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
                        "wavelet-latent: basis=fit but the BASE chunk is missing");
           return NULL;
         }
-      pca = read_basis (chunk, dim, n, error);
+      pca = fitted = read_basis (chunk, dim, n, error);
     }
   else
     {
-      const LwPca *shipped = lw_pca_shipped (c, levels, wavelet, error);
-      if (shipped != NULL)
-        pca = lw_pca_copy (shipped);
+      pca = lw_pca_shipped (c, levels, wavelet, error);
     }
   if (pca == NULL)
     return NULL;
@@ -639,12 +638,15 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
   for (gsize i = 0; i < total; i++)
     y[i] = value[sym[i]];
 
-  g_autofree float *pinv = lw_pca_pinv (pca, n, error);
-  if (pinv == NULL)
+  /* The shipped rows are orthonormal eigenvectors, so their pseudo-inverse is the transpose;
+   * a fitted basis travels as float16 rows and needs the real one. */
+  g_autofree float *pinv = NULL;
+  if (fitted != NULL && (pinv = lw_pca_pinv (pca, n, error)) == NULL)
     return NULL;
   gsize pdims[3] = { dim, ph, pw };
   g_autoptr (LwTensor) packets = lw_tensor_new_uninit (3, pdims, NULL);
   lw_pca_reconstruct (pca, pinv, n, y, positions, packets->data);
+
 
   g_autoptr (LwTensor) padded = lw_wpt2d_inverse (wavelet, packets, levels, error);
   if (padded == NULL)

@@ -237,8 +237,12 @@ lw_pca_reconstruct (const LwPca *pca, const float *pinv, guint n, const float *y
       for (gsize p = 0; p < positions; p++)
         row[p] = pca->mean[i];
     }
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, d, positions, n, 1.0f, pinv, n, y,
-               positions, 1.0f, x, positions);
+  if (pinv != NULL)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, d, positions, n, 1.0f, pinv, n, y,
+                 positions, 1.0f, x, positions);
+  else
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, d, positions, n, 1.0f, pca->basis, d,
+                 y, positions, 1.0f, x, positions);
 }
 
 /* Model files */

@@ -41,7 +41,7 @@ void              lw_pca_accumulator_free (LwPcaAccumulator *acc);
 void   lw_pca_project (const LwPca *pca, guint n, const float *x, gsize positions, float *y);
 /* D × n pseudo-inverse of W[:n]; NULL and error if W Wᵀ is singular */
 float *lw_pca_pinv    (const LwPca *pca, guint n, GError **error);
-/* x (D × P) = pinv y + μ */
+/* x (D × P) = pinv y + μ; pinv NULL: W has orthonormal rows and Wᵀ is used */
 void   lw_pca_reconstruct (const LwPca *pca, const float *pinv, guint n, const float *y,
                            gsize positions, float *x);
 

@@ -68,6 +68,11 @@ test_closed_form (void)
   lw_pca_reconstruct (pca, pinv, D, y, p, back);
   for (gsize i = 0; i < D * p; i++)
     g_assert_cmpfloat_with_epsilon (back[i], x[i], 1e-4);
+  /* orthonormal rows: the transpose path gives the same reconstruction */
+  float back_t[D * 2 * D];
+  lw_pca_reconstruct (pca, NULL, D, y, p, back_t);
+  for (gsize i = 0; i < D * p; i++)
+    g_assert_cmpfloat_with_epsilon (back_t[i], x[i], 1e-4);
 
   /* first latent of the first point is σ_0 (up to the sign convention) */
   g_assert_cmpfloat_with_epsilon (fabs (y[0]), sigma[0], 1e-4);

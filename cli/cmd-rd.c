@@ -25,6 +25,8 @@
 typedef struct
 {
   const LwCodec *codec;
+  const char    *label;      /* the --codec argument: NAME or NAME:KEY=VALUE,… */
+  LwParams      *base;       /* the other parameters the sweep keeps fixed */
   LwRdCurve    **curves;     /* one per image */
   LwRdCurve     *mean;       /* matched-setting mean over images */
 } RdCodecRun;
@@ -134,7 +136,7 @@ print_text (RdCodecRun *runs,
     {
       const LwCodec *codec = runs[c].codec;
 
-      g_print ("%s== %s (sweep: %s) ==\n", c ? "\n" : "", codec->name, codec->sweep_param);
+      g_print ("%s== %s (sweep: %s) ==\n", c ? "\n" : "", runs[c].label, codec->sweep_param);
       for (guint i = 0; i < n_images; i++)
         {
           g_autofree char *heading = g_strdup_printf ("%s:", labels[i]);
@@ -151,7 +153,7 @@ print_text (RdCodecRun *runs,
   if (n_deltas == 0)
     return;
   g_print ("\nBjøntegaard deltas vs %s (negative BD-rate: fewer bits for the same PSNR)\n",
-           runs[0].codec->name);
+           runs[0].label);
   g_print ("  %-16s %-24s %11s %11s\n", "codec", "curve", "BD-rate %", "BD-PSNR dB");
   for (guint k = 0; k < n_deltas; k++)
     {
@@ -215,7 +217,7 @@ print_json (RdCodecRun *runs,
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "anchor");
-  json_builder_add_string_value (b, runs[0].codec->name);
+  json_builder_add_string_value (b, runs[0].label);
   json_builder_set_member_name (b, "points_requested");
   json_builder_add_int_value (b, n_points);
   json_builder_set_member_name (b, "images");
@@ -231,7 +233,7 @@ print_json (RdCodecRun *runs,
       {
         json_builder_begin_object (b);
         json_builder_set_member_name (b, "codec");
-        json_builder_add_string_value (b, runs[c].codec->name);
+        json_builder_add_string_value (b, runs[c].label);
         json_builder_set_member_name (b, "image");
         json_builder_add_string_value (b, labels[i]);
         json_builder_set_member_name (b, "sweep_param");
@@ -247,7 +249,7 @@ print_json (RdCodecRun *runs,
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "codec");
-      json_builder_add_string_value (b, runs[c].codec->name);
+      json_builder_add_string_value (b, runs[c].label);
       json_builder_set_member_name (b, "n_images");
       json_builder_add_int_value (b, n_images);
       json_builder_set_member_name (b, "sweep_param");
@@ -265,7 +267,7 @@ print_json (RdCodecRun *runs,
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "anchor");
-      json_builder_add_string_value (b, runs[0].codec->name);
+      json_builder_add_string_value (b, runs[0].label);
       json_builder_set_member_name (b, "codec");
       json_builder_add_string_value (b, d->codec);
       json_builder_set_member_name (b, "curve");
@@ -340,7 +342,7 @@ build_csv (RdCodecRun *runs,
           {
             const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
 
-            csv_append_field (s, runs[c].codec->name);
+            csv_append_field (s, runs[c].label);
             g_string_append_c (s, ',');
             csv_append_field (s, labels[i]);
             g_string_append_c (s, ',');
@@ -380,7 +382,8 @@ cli_cmd_rd (int    argc,
   RdProgress progress = { 0 };
   const GOptionEntry entries[] = {
     { "codec", 'c', 0, G_OPTION_ARG_STRING_ARRAY, &codec_names,
-      "Codec to sweep; repeat for more (the first is the BD anchor)", "NAME" },
+      "Codec to sweep; repeat for more (the first is the BD anchor). NAME:KEY=VALUE,… fixes "
+      "other parameters of that codec", "NAME" },
     { "points", 'n', 0, G_OPTION_ARG_INT, &n_points,
       "Settings of the rate parameter per curve (default 8, 4 to 64)", "N" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path,
@@ -412,17 +415,31 @@ cli_cmd_rd (int    argc,
   runs = g_new0 (RdCodecRun, n_codecs);
   for (guint c = 0; c < n_codecs; c++)
     {
-      runs[c].codec = lw_codec_lookup (codec_names[c], &error);
+      /* NAME or NAME:KEY=VALUE,KEY=VALUE — fixes other parameters for this codec's sweep */
+      g_auto (GStrv) spec = g_strsplit (codec_names[c], ":", 2);
+      runs[c].label = codec_names[c];
+      runs[c].codec = lw_codec_lookup (spec[0], &error);
       if (runs[c].codec == NULL)
         {
           status = cli_usage_error ("rd", "%s", error->message);
           goto out;
         }
+      runs[c].base = lw_params_new (runs[c].codec);
+      if (spec[1] != NULL)
+        {
+          g_auto (GStrv) kv = g_strsplit (spec[1], ",", -1);
+          for (guint k = 0; kv[k]; k++)
+            if (!lw_params_parse (runs[c].base, kv[k], &error))
+              {
+                status = cli_usage_error ("rd", "%s", error->message);
+                goto out;
+              }
+        }
       if (runs[c].codec->kind != LW_MEDIA_IMAGE || runs[c].codec->sweep_param == NULL ||
           lw_params_index (runs[c].codec, runs[c].codec->sweep_param) < 0)
         {
           status = cli_usage_error ("rd", "codec “%s” has no image rate parameter to sweep",
-                                    runs[c].codec->name);
+                                    runs[c].label);
           goto out;
         }
       runs[c].curves = g_new0 (LwRdCurve *, n_images);
@@ -445,16 +462,16 @@ cli_cmd_rd (int    argc,
     {
       for (guint i = 0; i < n_images; i++)
         {
-          progress.codec_name = runs[c].codec->name;
+          progress.codec_name = runs[c].label;
           progress.image_label = labels[i];
-          runs[c].curves[i] = lw_rd_sweep (runs[c].codec, images[i], NULL, (guint) n_points,
+          runs[c].curves[i] = lw_rd_sweep (runs[c].codec, images[i], runs[c].base, (guint) n_points,
                                            labels[i], on_progress_cb, &progress, NULL, &error);
           if (runs[c].curves[i] == NULL)
             {
               if (progress.tty)
                 g_printerr ("\n");
-              if (!g_str_has_prefix (error->message, runs[c].codec->name))
-                g_prefix_error (&error, "%s sweep: ", runs[c].codec->name);
+              if (!g_str_has_prefix (error->message, runs[c].label))
+                g_prefix_error (&error, "%s sweep: ", runs[c].label);
               status = cli_report_error (paths[i], error);
               goto out;
             }
@@ -469,12 +486,12 @@ cli_cmd_rd (int    argc,
     {
       RdDelta *d = &deltas[n_deltas++];
 
-      d->codec = runs[c].codec->name;
+      d->codec = runs[c].label;
       compute_delta (d, runs[0].mean, runs[c].mean);
       for (guint i = 0; i < n_images; i++)
         {
           d = &deltas[n_deltas++];
-          d->codec = runs[c].codec->name;
+          d->codec = runs[c].label;
           d->image = labels[i];
           compute_delta (d, runs[0].curves[i], runs[c].curves[i]);
         }
@@ -508,6 +525,7 @@ out:
       for (guint i = 0; runs[c].curves != NULL && i < n_images; i++)
         lw_rd_curve_free (runs[c].curves[i]);
       g_free (runs[c].curves);
+      lw_params_free (runs[c].base);
       lw_rd_curve_free (runs[c].mean);
     }
   g_free (runs);

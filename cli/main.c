@@ -23,7 +23,7 @@ static const CliCommand commands[] = {
   { "encode", cli_cmd_encode, "encode --codec NAME [--param KEY=VALUE]... INPUT OUTPUT.lwc" },
   { "decode", cli_cmd_decode, "decode [--reference IMAGE] INPUT.lwc OUTPUT.png" },
   { "info",   cli_cmd_info,   "info [--json] FILE.lwc" },
-  { "rd",     cli_cmd_rd,     "rd --codec NAME [--codec NAME]... [--points N] [--csv FILE] [--json] IMAGE..." },
+  { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE..." },
 };
 
 static void

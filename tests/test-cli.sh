@@ -224,6 +224,21 @@ check "parameter without =VALUE is a usage error (2)" rc_is 2
 run rd --codec jpeg --points 2 "$IMG"
 check "rd --points below 4 is a usage error (2)" rc_is 2
 
+# NAME:KEY=VALUE fixes other parameters: 12 latents cost fewer bits than 192 at every step
+run rd --codec wavelet-latent:latents=12 --codec wavelet-latent:latents=192 --points 4 --json "$IMG"
+check "rd NAME:KEY=VALUE sweeps with the given base parameters" \
+  eval 'rc_is 0 && /usr/bin/python3 - "$T/out" <<"PY"
+import json, sys
+rd = json.load(open(sys.argv[1]))
+c = [x for x in rd["mean_curves"]]
+assert [x["codec"] for x in c] == ["wavelet-latent:latents=12", "wavelet-latent:latents=192"], c
+a, b = c[0]["points"], c[1]["points"]
+assert all(p["bpp"] < q["bpp"] for p, q in zip(a, b)), (a, b)
+assert all(abs(p["dim_reduction"] - 16) < 0.5 for p in a), a
+PY'
+run rd --codec wavelet-latent:latents=999 "$IMG"
+check "rd NAME:KEY=VALUE out of range is a usage error (2)" eval 'rc_is 2 && err_has "latents"'
+
 run encode --codec jpeg "$T/missing.png" "$T/u.lwc"
 check "missing input: exit 1, stderr names the path" eval 'rc_is 1 && err_has "$T/missing.png" && [ ! -e "$T/u.lwc" ]'
 run decode "$T/missing.lwc" "$T/u.png"

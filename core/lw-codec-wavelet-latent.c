@@ -441,8 +441,7 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
   g_autofree float *latent = g_new (float, total);
   lw_pca_project (a->pca, n, a->packets->data, a->positions, latent);
   guint16 *sym = g_new (guint16, total);
-  for (gsize i = 0; i < total; i++)
-    sym[i] = (guint16) (lw_compander_quantise (comp, latent[i]) + zero);
+  lw_compander_quantise_block (comp, latent, total, sym, zero);
   if (!check_cancel (cancellable, error))
     {
       g_free (sym);

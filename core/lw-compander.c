@@ -109,6 +109,16 @@ lw_compander_new_full (guint bits, double step, double rounding, double bias)
   c->rec[0] = 0;
   for (int q = 1; q <= c->qmax; q++)
     c->rec[q] = (float) lw_compander_inverse (c, q - bias);
+  c->n_cells = 2 * (guint) MIN (8192.0, ceil (c->thr[c->qmax] / step) + 2);
+  c->cell_level = g_new (gint32, c->n_cells);
+  /* thresholds are increasing, so one merge-like walk fills every cell */
+  for (guint i = 0, k = 0; i < c->n_cells; i++)
+    {
+      float t = (float) (i * 0.5 * step);
+      while ((int) k < c->qmax && c->thr[k + 1] <= t)
+        k++;
+      c->cell_level[i] = k;
+    }
   /* The float thresholds must stay strictly increasing, or the search below could disagree
    * with the exact formula; at 16 bits adjacent thresholds are still ≥ 1e−4·Δ apart. */
   return c;
@@ -121,6 +131,7 @@ lw_compander_free (LwCompander *c)
     return;
   g_free (c->thr);
   g_free (c->rec);
+  g_free (c->cell_level);
   g_free (c);
 }
 
@@ -137,18 +148,22 @@ lw_compander_quantise (const LwCompander *c, float x)
   int hi = guess >= (float) c->qmax ? c->qmax : (int) guess;
   int lo = 0;
 
-  /* Largest k in [0, hi] with thr[k] ≤ |x| (thr[0] = 0). */
-  if (c->thr[hi] <= ax)
-    lo = hi;
-  else
-    while (hi - lo > 1)
-      {
-        int mid = (lo + hi) / 2;
-        if (c->thr[mid] <= ax)
-          lo = mid;
-        else
-          hi = mid;
-      }
+  /* Largest k in [0, hi] with thr[k] ≤ |x| (thr[0] = 0). Near zero the compander is almost
+   * the identity, so the answer is hi or a step or two below: walk first, bisect if far. */
+  for (int walk = 0; walk < 3; walk++, hi--)
+    if (c->thr[hi] <= ax)
+      return x < 0 ? -hi : hi;
+  if (hi <= 0)
+    return 0;
+  hi++; /* thr[hi] > |x| again */
+  while (hi - lo > 1)
+    {
+      int mid = (lo + hi) / 2;
+      if (c->thr[mid] <= ax)
+        lo = mid;
+      else
+        hi = mid;
+    }
   return x < 0 ? -lo : lo;
 }
 
@@ -159,4 +174,27 @@ lw_compander_dequantise (const LwCompander *c, int q)
   if (a > c->qmax)
     a = c->qmax;
   return q < 0 ? -c->rec[a] : c->rec[a];
+}
+
+void
+lw_compander_quantise_block (const LwCompander *c, const float *x, gsize n, guint16 *sym,
+                             int offset)
+{
+  const float cells_per_unit = 2.0f * c->inv_step;
+  const float limit = (float) (c->n_cells - 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      float ax = fabsf (x[i]);
+      float f = ax * cells_per_unit;
+      int q;
+      if (G_LIKELY (f < limit))
+        {
+          int k = c->cell_level[(int) f];
+          /* thr[0] = 0 and thr[qmax + 1] = +inf keep both look-ups in bounds */
+          q = k + (ax >= c->thr[k + 1]) - (k > 0 && ax < c->thr[k]);
+        }
+      else
+        q = ABS (lw_compander_quantise (c, ax));
+      sym[i] = (guint16) ((x[i] < 0 ? -q : q) + offset);
+    }
 }

@@ -29,6 +29,11 @@ typedef struct
    * quantiser is odd-symmetric; and reconstruction values rec[q] for q = 0..qmax. */
   float *thr;
   float *rec;
+  /* Fast path for |x|/Δ < n_cells/2: cell i = ⌊2|x|/Δ⌋ holds the level at the cell's start;
+   * the compander rises by at most ½ over a cell, so the true level is that one or a
+   * neighbour, decided by two threshold comparisons. */
+  guint  n_cells;
+  gint32 *cell_level;
 } LwCompander;
 
 LwCompander *lw_compander_new   (guint bits, double step);
@@ -40,6 +45,9 @@ void         lw_compander_free  (LwCompander *c);
 /* Integer level in [−qmax, qmax] */
 int          lw_compander_quantise   (const LwCompander *c, float x);
 float        lw_compander_dequantise (const LwCompander *c, int q);
+/* sym[i] = quantise (x[i]) + offset, for n values; same results as lw_compander_quantise */
+void         lw_compander_quantise_block (const LwCompander *c, const float *x, gsize n,
+                                          guint16 *sym, int offset);
 /* Exact formula versions (slow, for tests and table building) */
 double       lw_compander_forward (const LwCompander *c, double x); /* x → u (real) */
 double       lw_compander_inverse (const LwCompander *c, double u); /* u → x */

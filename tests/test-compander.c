@@ -87,6 +87,37 @@ test_invariants (void)
     }
 }
 
+/* The table-driven block quantiser gives exactly the scalar quantiser's levels */
+static void
+test_block_matches_scalar (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+  const double steps[] = { 0.25, 1, 6, 40 };
+  const double roundings[] = { 0.5, 0.35, 0.1 };
+  float x[4000];
+  guint16 sym[4000];
+  for (guint bits = 2; bits <= 16; bits += 3)
+    for (guint si = 0; si < G_N_ELEMENTS (steps); si++)
+      for (guint ri = 0; ri < G_N_ELEMENTS (roundings); ri++)
+        {
+          g_autoptr (LwCompander) c = lw_compander_new_full (bits, steps[si], roundings[ri], 0);
+          for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+            {
+              double scale = steps[si] * pow (10, g_rand_double_range (rand, -1, 4));
+              x[i] = g_rand_double_range (rand, -scale, scale);
+              /* values exactly on thresholds and cell edges */
+              if (i % 7 == 0)
+                x[i] = c->thr[g_rand_int_range (rand, 1, c->qmax + 1)];
+              if (i % 11 == 0)
+                x[i] = -0.5f * steps[si] * g_rand_int_range (rand, 0, 100);
+            }
+          lw_compander_quantise_block (c, x, G_N_ELEMENTS (x), sym, 1 << (bits - 1));
+          for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+            g_assert_cmpint ((int) sym[i] - (1 << (bits - 1)), ==, lw_compander_quantise (c, x[i]));
+        }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -94,5 +125,6 @@ main (int argc, char **argv)
   g_test_add_func ("/compander/scipy-vectors", test_vectors);
   g_test_add_func ("/compander/uniform-near-zero", test_uniform_near_zero);
   g_test_add_func ("/compander/invariants", test_invariants);
+  g_test_add_func ("/compander/block-matches-scalar", test_block_matches_scalar);
   return g_test_run ();
 }

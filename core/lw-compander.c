@@ -74,6 +74,63 @@ lw_compander_inverse (const LwCompander *c, double u)
   return c->step * c->s / c->gain * lw_normal_quantile (p);
 }
 
+/* Thresholds and reconstruction levels for Δ = 1 depend only on (b, θ, ρ), and every encode
+ * and decode needs them (2·(2^(b−1) − 1) normal quantiles, a third of a millisecond at
+ * b = 12): a few recent sets are kept and scaled by Δ. */
+typedef struct
+{
+  guint   bits;
+  double  rounding, bias;
+  double *thr;  /* qmax + 1: thr[k] for k ≥ 1 */
+  double *rec;  /* qmax + 1 */
+} UnitTables;
+
+#define N_CACHED_TABLES 8
+
+static void
+unit_tables_scaled (LwCompander *c, double rounding, double bias)
+{
+  static UnitTables cache[N_CACHED_TABLES];
+  static guint next;
+  static GMutex lock;
+  UnitTables *t = NULL;
+
+  g_mutex_lock (&lock);
+  for (guint i = 0; i < N_CACHED_TABLES && t == NULL; i++)
+    if (cache[i].thr != NULL && cache[i].bits == c->bits && cache[i].rounding == rounding &&
+        cache[i].bias == bias)
+      t = &cache[i];
+  if (t == NULL)
+    {
+      t = &cache[next];
+      next = (next + 1) % N_CACHED_TABLES;
+      g_free (t->thr);
+      g_free (t->rec);
+      t->bits = c->bits;
+      t->rounding = rounding;
+      t->bias = bias;
+      t->thr = g_new (double, c->qmax + 1);
+      t->rec = g_new (double, c->qmax + 1);
+      double unit = c->s / c->gain;
+      /* Decision thresholds come from the forward map, which WaLLoC does not clamp (only its
+       * inverse clamps to [1e−4, 1 − 1e−4]). */
+      t->thr[0] = 0;
+      for (int k = 1; k <= c->qmax; k++)
+        t->thr[k] = unit * lw_normal_quantile ((k - rounding) / (2 * c->m) + 0.5);
+      t->rec[0] = 0;
+      for (int q = 1; q <= c->qmax; q++)
+        t->rec[q] = unit * lw_normal_quantile (CLAMP ((q - bias) / (2 * c->m) + 0.5, 1e-4,
+                                                      1 - 1e-4));
+    }
+  for (int k = 0; k <= c->qmax; k++)
+    {
+      c->thr[k] = (float) (c->step * t->thr[k]);
+      c->rec[k] = (float) (c->step * t->rec[k]);
+    }
+  c->thr[c->qmax + 1] = INFINITY;
+  g_mutex_unlock (&lock);
+}
+
 LwCompander *
 lw_compander_new (guint bits, double step)
 {
@@ -99,16 +156,7 @@ lw_compander_new_full (guint bits, double step, double rounding, double bias)
   c->rounding = (float) rounding;
   c->thr = g_new (float, c->qmax + 2);
   c->rec = g_new (float, c->qmax + 1);
-  c->thr[0] = 0;
-  /* Decision thresholds come from the forward map, which WaLLoC does not clamp (only its
-   * inverse clamps to [1e−4, 1 − 1e−4]). */
-  for (int k = 1; k <= c->qmax; k++)
-    c->thr[k] = (float) (step * c->s / c->gain *
-                         lw_normal_quantile ((k - rounding) / (2 * c->m) + 0.5));
-  c->thr[c->qmax + 1] = INFINITY;
-  c->rec[0] = 0;
-  for (int q = 1; q <= c->qmax; q++)
-    c->rec[q] = (float) lw_compander_inverse (c, q - bias);
+  unit_tables_scaled (c, rounding, bias);
   c->n_cells = 2 * (guint) MIN (8192.0, ceil (c->thr[c->qmax] / step) + 2);
   c->cell_level = g_new (gint32, c->n_cells);
   /* thresholds are increasing, so one merge-like walk fills every cell */

@@ -6,6 +6,7 @@
 #include "lw-error.h"
 #include "lw-image-io.h"
 #include "lw-metrics.h"
+#include "lw-wavelet-latent.h"
 
 #include <math.h>
 #include <string.h>
@@ -199,6 +200,48 @@ test_webp_mosaic (void)
   g_clear_error (&error);
 }
 
+/* numpy.pad (mode='reflect') one step at a time, as numpy does for pads wider than the image */
+static guint
+numpy_reflect (gint64 i, guint n)
+{
+  if (n == 1)
+    return 0;
+  while (i < 0 || i >= n)
+    i = i < 0 ? -i : 2 * (gint64) (n - 1) - i;
+  return (guint) i;
+}
+
+/* The codec's front end pads like numpy's reflect mode and works in centred 8-bit units:
+ * inverting its packet transform gives back 255·v − 127.5 of the reflect-padded image. */
+static void
+test_front_end_padding (void)
+{
+  const guint sizes[][2] = { { 5, 3 }, { 1, 9 }, { 13, 8 }, { 2, 2 } };
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      guint h = sizes[k][0], w = sizes[k][1];
+      g_autoptr (LwTensor) img = lw_tensor_new_3d (2, h, w);
+      for (gsize i = 0; i < lw_tensor_numel (img); i++)
+        img->data[i] = (float) ((i * 37) % 101) / 100.0f;
+      GError *error = NULL;
+      g_autoptr (LwTensor) pk = lw_wavelet_latent_packets (img, LW_WAVELET_CDF97, 3, &error);
+      g_assert_no_error (error);
+      g_autoptr (LwTensor) back = lw_wpt2d_inverse (LW_WAVELET_CDF97, pk, 3, &error);
+      g_assert_no_error (error);
+      guint hp = back->shape[1], wp = back->shape[2];
+      g_assert_cmpuint (hp, ==, (h + 7) / 8 * 8);
+      g_assert_cmpuint (wp, ==, (w + 7) / 8 * 8);
+      for (guint c = 0; c < 2; c++)
+        for (guint y = 0; y < hp; y++)
+          for (guint x = 0; x < wp; x++)
+            {
+              float v = img->data[((gsize) c * h + numpy_reflect (y, h)) * w + numpy_reflect (x, w)];
+              g_assert_cmpfloat_with_epsilon (back->data[((gsize) c * hp + y) * wp + x],
+                                              255.0f * v - 127.5f, 1e-3);
+            }
+    }
+}
+
 /* Spatial prediction is lossless: the same picture, fewer bytes */
 static void
 test_prediction_lossless (void)
@@ -292,6 +335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wavelet-latent/gray-and-odd-sizes", test_gray_and_odd_sizes);
   g_test_add_func ("/wavelet-latent/webp-mosaic", test_webp_mosaic);
   g_test_add_func ("/wavelet-latent/prediction-lossless", test_prediction_lossless);
+  g_test_add_func ("/wavelet-latent/front-end-padding", test_front_end_padding);
   g_test_add_func ("/wavelet-latent/bad-streams", test_bad_streams);
   return g_test_run ();
 }

@@ -142,7 +142,7 @@ lw_compander_new_full (guint bits, double step, double rounding, double bias)
 {
   g_return_val_if_fail (bits >= 2 && bits <= 16, NULL);
   g_return_val_if_fail (rounding > 0 && rounding <= 0.5, NULL);
-  g_return_val_if_fail (bias >= 0 && bias < 0.5, NULL);
+  g_return_val_if_fail (bias > -0.5 && bias < 0.5, NULL);
   g_return_val_if_fail (step > 0 && isfinite (step), NULL);
 
   LwCompander *c = g_new0 (LwCompander, 1);

@@ -39,7 +39,8 @@ typedef struct
 LwCompander *lw_compander_new   (guint bits, double step);
 /* Rounding offset θ ∈ (0, 0.5] in companded units: q = ⌊|u| + θ⌋ (0.5 = round to nearest, as
  * WaLLoC; smaller θ widens the zero bin, a dead zone). Reconstruction of q ≠ 0 at
- * C⁻¹(|q| − ρ), ρ ∈ [0, 0.5) pulling values toward zero where the density is higher. */
+ * C⁻¹(|q| − ρ), ρ ∈ (−0.5, 0.5): ρ > 0 pulls values toward zero where the density is higher;
+ * with a dead zone the bins shift outward and a small negative ρ fits them better. */
 LwCompander *lw_compander_new_full (guint bits, double step, double rounding, double bias);
 void         lw_compander_free  (LwCompander *c);
 /* Integer level in [−qmax, qmax] */

@@ -92,12 +92,14 @@ xlog2x (guint32 k)
   return k < TAB_N ? xlog2x_tab[k] : k * log2 ((double) k);
 }
 
-/* ln Γ(z) for z ≥ 8 by Stirling's series (error < 1e-9), else by lgamma() */
+/* ln Γ(z) for z ≥ 8 by Stirling's series (error < 1e-9), else by lgamma_r() (plain lgamma()
+ * writes the global signgam, a data race when two workers encode at once) */
 static inline double
 ln_gamma (double z)
 {
+  int sign;
   if (z < 8)
-    return lgamma (z);
+    return lgamma_r (z, &sign);
   double r = 1 / z, r2 = r * r;
   return (z - 0.5) * log (z) - z + 0.91893853320467274178
          + r * (1.0 / 12 - r2 * (1.0 / 360 - r2 / 1260));
@@ -108,7 +110,7 @@ lg_alpha (guint32 k)
 {
   if (k < TAB_N)
     return lg_alpha_tab[k];
-  return (ln_gamma (k + ALPHA) - lgamma (ALPHA)) / G_LN2;
+  return (ln_gamma (k + ALPHA) - ln_gamma (ALPHA)) / G_LN2;
 }
 
 /* log2 Γ(n + b) − log2 Γ(b) with b = n_tok·α; lg_b = ln Γ(b) */

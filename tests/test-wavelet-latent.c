@@ -242,6 +242,59 @@ test_front_end_padding (void)
     }
 }
 
+typedef struct
+{
+  const LwTensor *img;
+  double          step;
+  GBytes         *bytes;
+  LwTensor       *decoded;
+} ThreadJob;
+
+static gpointer
+thread_job (gpointer data)
+{
+  ThreadJob *job = data;
+  g_autoptr (LwParams) p = lw_params_new (codec);
+  g_assert_true (lw_params_set (p, "step", job->step, NULL));
+  for (int rep = 0; rep < 3; rep++)
+    {
+      g_clear_pointer (&job->bytes, g_bytes_unref);
+      g_clear_pointer (&job->decoded, lw_tensor_free);
+      job->bytes = lw_codec_encode_signal (codec, job->img, p, NULL, NULL);
+      job->decoded = lw_codec_decode_bytes (g_bytes_get_data (job->bytes, NULL),
+                                            g_bytes_get_size (job->bytes), NULL, NULL);
+    }
+  return NULL;
+}
+
+/* Workers encode and decode at once (as the GUI's do): the same bytes and pixels as alone */
+static void
+test_concurrent (void)
+{
+  g_autoptr (LwTensor) img = load_sample ("chelsea.png");
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  for (guint i = 0; i < 4; i++)
+    {
+      jobs[i] = (ThreadJob) { img, 3.0 + 7 * i, NULL, NULL };
+      threads[i] = g_thread_new ("codec", thread_job, &jobs[i]);
+    }
+  for (guint i = 0; i < 4; i++)
+    g_thread_join (threads[i]);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (LwParams) p = lw_params_new (codec);
+      g_assert_true (lw_params_set (p, "step", jobs[i].step, NULL));
+      g_autoptr (GBytes) alone = encode_ok (img, p);
+      g_autoptr (LwTensor) x = decode_ok (alone);
+      g_assert_true (g_bytes_equal (alone, jobs[i].bytes));
+      g_assert_cmpmem (x->data, lw_tensor_numel (x) * 4, jobs[i].decoded->data,
+                       lw_tensor_numel (x) * 4);
+      g_bytes_unref (jobs[i].bytes);
+      lw_tensor_free (jobs[i].decoded);
+    }
+}
+
 /* Spatial prediction is lossless: the same picture, fewer bytes */
 static void
 test_prediction_lossless (void)
@@ -336,6 +389,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wavelet-latent/webp-mosaic", test_webp_mosaic);
   g_test_add_func ("/wavelet-latent/prediction-lossless", test_prediction_lossless);
   g_test_add_func ("/wavelet-latent/front-end-padding", test_front_end_padding);
+  g_test_add_func ("/wavelet-latent/concurrent", test_concurrent);
   g_test_add_func ("/wavelet-latent/bad-streams", test_bad_streams);
   return g_test_run ();
 }

@@ -28,8 +28,14 @@ enum
 /* A container for `codec` with the signal's shape and all parameter values recorded. */
 LwBitstream *_lw_codec_container_new (const LwCodec *codec, const LwTensor *signal,
                                       const LwParams *params);
+/* Decoders refuse files that would expand beyond this many samples per payload byte once
+ * they declare more than LW_DECODE_FREE_SAMPLES samples (docs/lwc-format.md) */
+#define LW_DECODE_FREE_SAMPLES (1u << 24)
+#define LW_DECODE_SAMPLES_PER_BYTE 16384u
+
 /* Checks that the container's shape is a C×H×W image with 1 ≤ C ≤ 4 and sides within
- * LW_IMAGE_MAX_SIDE, and returns it. */
+ * LW_IMAGE_MAX_SIDE, that the payload is large enough for it (no decompression bomb), and
+ * returns it. */
 gboolean     _lw_codec_container_image_shape (LwBitstream *file, guint *c, guint *h, guint *w,
                                               GError **error);
 /* Reads a parameter the container must carry, range-checked against the codec's spec. */

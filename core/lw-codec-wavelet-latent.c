@@ -266,7 +266,7 @@ webp_mosaic_encode (const guint16 *sym, guint planes, guint ph, guint pw, guint1
 
 static gboolean
 webp_mosaic_decode (GBytes *chunk, guint16 *sym, guint planes, guint ph, guint pw,
-                    GError **error)
+                    guint alphabet, GError **error)
 {
   guint n = 1;
   while (3 * n * n < planes)
@@ -295,8 +295,19 @@ webp_mosaic_decode (GBytes *chunk, guint16 *sym, guint planes, guint ph, guint p
       guint t = plane / 3, k = plane % 3, ty = t / n, tx = t % n;
       for (guint y = 0; y < ph; y++)
         for (guint x = 0; x < pw; x++)
-          sym[((gsize) plane * ph + y) * pw + x] =
-              rgb[((gsize) (ty * ph + y) * mw + tx * pw + x) * 3 + k];
+          {
+            guint v = rgb[((gsize) (ty * ph + y) * mw + tx * pw + x) * 3 + k];
+            /* 8-bit pixels, but the alphabet may be smaller (bits < 8) */
+            if (v >= alphabet)
+              {
+                g_free (rgb);
+                g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                             "wavelet-latent: latent WebP mosaic holds %u in plane %u, outside "
+                             "the alphabet of %u", v, plane, alphabet);
+                return FALSE;
+              }
+            sym[((gsize) plane * ph + y) * pw + x] = v;
+          }
     }
   g_free (rgb);
   return TRUE;
@@ -613,13 +624,20 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
     }
 
   gsize total = (gsize) n * positions;
+  if (total > LW_LATENT_MAX_SYMBOLS)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                   "wavelet-latent: %u latents of %u×%u are more than the %u symbols a file may "
+                   "hold", n, ph, pw, LW_LATENT_MAX_SYMBOLS);
+      return NULL;
+    }
   g_autofree guint16 *sym = g_new (guint16, total);
   gsize lat_len;
   const guint8 *lat_data = g_bytes_get_data (lat, &lat_len);
   gboolean ok = entropy == ENTROPY_RANS
                     ? lw_latent_decode_planes (lat_data, lat_len, sym, n, ph, pw, 1u << bits,
                                                error)
-                    : webp_mosaic_decode (lat, sym, n, ph, pw, error);
+                    : webp_mosaic_decode (lat, sym, n, ph, pw, 1u << bits, error);
   if (!ok)
     return NULL;
 

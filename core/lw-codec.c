@@ -349,6 +349,20 @@ _lw_codec_container_image_shape (LwBitstream *file, guint *c, guint *h, guint *w
                    LW_IMAGE_MAX_SIDE);
       return FALSE;
     }
+  /* Decompression bombs: a few hundred bytes may honestly describe a huge flat image, and
+   * decoding it would take gigabytes. Past 2^24 samples a file must carry at least one byte per
+   * LW_DECODE_SAMPLES_PER_BYTE samples (0.0005 bits per sample, far below any real image). */
+  guint64 samples = (guint64) cc * hh * ww, payload = 0;
+  for (guint i = 0; i < lw_bitstream_get_n_chunks (file); i++)
+    payload += g_bytes_get_size (lw_bitstream_get_chunk_at (file, i));
+  if (samples > LW_DECODE_FREE_SAMPLES && samples > payload * LW_DECODE_SAMPLES_PER_BYTE)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                   "container: %u×%u×%u samples from %" G_GUINT64_FORMAT " bytes of data is "
+                   "more than %u samples per byte; refusing a likely decompression bomb",
+                   cc, hh, ww, payload, LW_DECODE_SAMPLES_PER_BYTE);
+      return FALSE;
+    }
   *c = cc;
   *h = hh;
   *w = ww;

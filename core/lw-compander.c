@@ -187,6 +187,8 @@ int
 lw_compander_quantise (const LwCompander *c, float x)
 {
   float ax = fabsf (x);
+  if (!(ax >= 0)) /* NaN: no level; 0 keeps every index below in range */
+    return 0;
   /* The compander's slope is largest (1) at zero, so C(|x|) ≤ |x|/Δ and ⌊|x|/Δ + θ⌋ bounds
    * the level from above (with a little slack for float rounding); most latents of a coarse
    * setting fall in the zero bin and leave here. */

@@ -13,7 +13,7 @@
 #include "lw-rans.h"
 
 #define LATENT_VERSION    2
-#define MAX_SYMBOLS_TOTAL (1u << 28)
+#define MAX_SYMBOLS_TOTAL LW_LATENT_MAX_SYMBOLS
 #define MAX_ALPHABET      65536u
 
 #define MAX_D     6                    /* magnitudes below 2^d are direct tokens */

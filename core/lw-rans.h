@@ -51,6 +51,9 @@ gboolean       lw_rans_decoder_get    (LwRansDecoder *dec, const LwRansTable *ta
 gboolean       lw_rans_decoder_finish (LwRansDecoder *dec, GError **error);
 void           lw_rans_decoder_free   (LwRansDecoder *dec);
 
+/* The most symbols one latent stream may hold (n_planes × height × width) */
+#define LW_LATENT_MAX_SYMBOLS (1u << 28)
+
 /* Latent planes: `symbols` holds n_planes × height × width values in [0, alphabet),
  * alphabet ≤ 65536. Returns a self-describing byte string (tables included). */
 GBytes  *lw_latent_code_planes   (const guint16 *symbols, guint n_planes, guint height,

@@ -179,14 +179,16 @@ run decode "$T/jpeg.lwc" "$T/jpeg-again.png"
 check "decoding is deterministic (same PNG twice)" eval 'rc_is 0 && same_file "$T/jpeg.png" "$T/jpeg-again.png"'
 
 # ---- rd ---------------------------------------------------------------------------------
-run rd --codec jpeg --codec webp --points 5 --csv "$T/rd.csv" --json "$IMG"
+run rd --codec jpeg --codec webp --codec jpeg2000 --codec wavelet-latent --points 6 \
+  --csv "$T/rd.csv" --json "$IMG"
 cp "$T/out" "$T/rd.json"
-check "rd --json: two monotone curves (bpp up, PSNR not down) and a BD-rate number" \
+check "rd --json: monotone curves for all four codecs (bpp up, PSNR not down) and BD-rates" \
   "$PY" - "$T/rd.json" <<'EOF'
 import json, math, sys
 rd = json.load(open(sys.argv[1]))
 curves = rd["curves"]
-assert sorted(c["codec"] for c in curves) == ["jpeg", "webp"], [c["codec"] for c in curves]
+assert sorted(c["codec"] for c in curves) == ["jpeg", "jpeg2000", "wavelet-latent", "webp"], \
+    [c["codec"] for c in curves]
 for c in curves:
     pts = c["points"]
     assert len(pts) >= 4, (c["codec"], len(pts))
@@ -206,7 +208,7 @@ rd = json.load(open(sys.argv[2]))
 assert len(rows) == sum(len(c["points"]) for c in rd["curves"]), len(rows)
 for key in ("codec", "image", "param", "bytes", "bpp", "psnr", "psnr_y", "ssim", "ms_ssim", "encode_ms", "decode_ms"):
     assert key in rows[0], key
-assert {r["codec"] for r in rows} == {"jpeg", "webp"}
+assert {r["codec"] for r in rows} == {"jpeg", "webp", "jpeg2000", "wavelet-latent"}
 float(rows[0]["bpp"]); float(rows[0]["psnr"])
 EOF
 run rd --codec jpeg --codec webp --points 4 "$IMG"

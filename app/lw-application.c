@@ -11,12 +11,16 @@
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
+#include "lw-preferences.h"
 #include "lw-samples.h"
+#include "lw-settings.h"
 #include "lw-window.h"
 
 struct _LwApplication
 {
   AdwApplication parent_instance;
+
+  GSettings     *settings;  /* nullable: no schema found */
 };
 
 G_DEFINE_FINAL_TYPE (LwApplication, lw_application, ADW_TYPE_APPLICATION)
@@ -52,7 +56,9 @@ about_action (GSimpleAction *action,
   adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
   adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
                                  _("See what latent-space codecs do to your images at every "
-                                   "rate, next to JPEG, JPEG 2000 and WebP."));
+                                   "rate, next to JPEG, JPEG 2000 and WebP: split and "
+                                   "difference views, the latent itself, and rate–distortion "
+                                   "curves with Bjøntegaard deltas."));
   adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
   /* Translators: put your names here, one per line */
   adw_about_window_set_translator_credits (ADW_ABOUT_WINDOW (about), _("translator-credits"));
@@ -61,23 +67,67 @@ about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  LwApplication *self = LW_APPLICATION (user_data);
+  GtkWindow *window = lw_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                          self->settings);
+
+  gtk_window_present (window);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action, NULL, NULL, NULL, { 0 } },
   { "about", about_action, NULL, NULL, NULL, { 0 } },
+  { "preferences", preferences_action, NULL, NULL, NULL, { 0 } },
+};
+
+/* Every command of the window and its pages, with its keys; the shortcuts window
+ * (resources/gtk/help-overlay.ui) lists the same. */
+static const struct
+{
+  const char *action;
+  const char *accels[4];
+} shortcuts[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "image.open", { "<Control>o", NULL } },
+  { "image.save-experiment", { "<Control>s", NULL } },
+  { "image.save-decoded", { "<Control><Shift>s", NULL } },
+  { "image.save-bitstream", { "<Control>b", NULL } },
+  { "image.export-plot", { "<Control>e", NULL } },
+  { "image.export-csv", { "<Control><Shift>e", NULL } },
+  { "image.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
+  { "image.zoom-out", { "<Control>minus", "<Control>KP_Subtract", NULL } },
+  { "image.zoom-fit", { "<Control>0", NULL } },
+  { "image.zoom-100", { "<Control>1", NULL } },
+  { "image.cycle-mode", { "<Control>m", NULL } },
+  { "image.compare-mode('split')", { "<Alt>1", NULL } },
+  { "image.compare-mode('side-by-side')", { "<Alt>2", NULL } },
+  { "image.compare-mode('difference')", { "<Alt>3", NULL } },
+  { "image.compare-mode('latent')", { "<Alt>4", NULL } },
+  { "image.next-codec", { "<Control>Page_Down", NULL } },
+  { "image.previous-codec", { "<Control>Page_Up", NULL } },
+  { "image.cancel-rd", { "<Control>period", NULL } },
 };
 
 static void
 lw_application_startup (GApplication *application)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *open_accels[] = { "<Control>o", NULL };
+  LwApplication *self = LW_APPLICATION (application);
 
   G_APPLICATION_CLASS (lw_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "win.open", open_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (application), shortcuts[i].action,
+                                           shortcuts[i].accels);
+  self->settings = lw_settings_new ();
+  lw_preferences_follow_color_scheme (self->settings);
 }
 
 static void
@@ -119,10 +169,20 @@ lw_application_open (GApplication  *application,
 }
 
 static void
+lw_application_dispose (GObject *object)
+{
+  LwApplication *self = LW_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (lw_application_parent_class)->dispose (object);
+}
+
+static void
 lw_application_class_init (LwApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = lw_application_dispose;
   app_class->startup = lw_application_startup;
   app_class->activate = lw_application_activate;
   app_class->open = lw_application_open;

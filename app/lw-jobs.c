@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-diffmap.h"
 #include "lw-error.h"
 #include "lw-metrics.h"
 
@@ -17,6 +18,22 @@ struct _LwAnalysis
   gpointer       data;    /* the codec's analysis, freed with the codec's analysis_free */
 };
 
+GWeakRef *
+lw_weak_ref_new (gpointer object)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, object);
+  return ref;
+}
+
+void
+lw_weak_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
 /* LwSharedImage */
 
 static void
@@ -26,6 +43,7 @@ shared_image_clear (gpointer data)
 
   lw_tensor_free (image->tensor);
   g_free (image->name);
+  g_free (image->path);
 }
 
 LwSharedImage *
@@ -145,6 +163,7 @@ load_thread (GTask        *task,
       return;
     }
   result->image = lw_shared_image_new (g_steal_pointer (&tensor), name);
+  result->image->path = g_steal_pointer (&path);
   g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) lw_load_result_free);
 }
 
@@ -184,6 +203,10 @@ lw_encode_request_new (guint64         serial,
   request->image = lw_shared_image_ref (image);
   request->params = lw_params_copy (params);
   request->analysis = analysis ? lw_analysis_ref (analysis) : NULL;
+  request->diff_gain = 8.0;
+  request->diff = TRUE;
+  request->latent = TRUE;
+  request->structural = TRUE;
   return request;
 }
 
@@ -204,7 +227,12 @@ lw_encode_result_free (LwEncodeResult *result)
   if (result == NULL)
     return;
   g_clear_pointer (&result->analysis, lw_analysis_unref);
+  g_clear_pointer (&result->lwc, g_bytes_unref);
+  g_clear_pointer (&result->decoded, lw_shared_image_unref);
   lw_pixels_clear (&result->pixels);
+  lw_pixels_clear (&result->diff_pixels);
+  g_clear_pointer (&result->latent, lw_latent_info_free);
+  g_free (result->latent_error);
   g_free (result);
 }
 
@@ -212,6 +240,39 @@ static double
 ms_since (gint64 start_us)
 {
   return (g_get_monotonic_time () - start_us) / 1000.0;
+}
+
+/* Everything the page shows besides the numbers: the decoded pixels, the heat map, the latent.
+ * Done here so that the main thread only wraps finished pixels in textures. */
+static gboolean
+render_views (LwEncodeRequest *request,
+              LwEncodeResult  *result,
+              GError         **error)
+{
+  g_autoptr (LwTensor) diff = NULL;
+
+  if (!lw_pixels_from_tensor (result->decoded->tensor, &result->pixels, error))
+    return FALSE;
+  if (request->diff)
+    {
+      diff = lw_diff_map (request->image->tensor, result->decoded->tensor, request->diff_gain,
+                          LW_COLORMAP_INFERNO, &result->diff_max, error);
+      if (diff == NULL || !lw_pixels_from_tensor (diff, &result->diff_pixels, error))
+        return FALSE;
+    }
+
+  if (request->latent)
+    {
+      g_autoptr (GError) latent_error = NULL;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (result->lwc, &len);
+
+      result->latent_done = TRUE;
+      result->latent = lw_latent_inspect_bytes (data, len, &latent_error);
+      if (result->latent == NULL)
+        result->latent_error = g_strdup (latent_error->message);
+    }
+  return TRUE;
 }
 
 static void
@@ -224,9 +285,9 @@ encode_thread (GTask        *task,
   const LwCodec *codec = request->params->codec;
   const LwTensor *image = request->image->tensor;
   g_autoptr (LwEncodeResult) result = g_new0 (LwEncodeResult, 1);
-  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (LwTensor) decoded = NULL;
   GError *error = NULL;
+  double analyse_ms = 0.0, encode_ms;
   gint64 t0;
 
   result->serial = request->serial;
@@ -246,7 +307,7 @@ encode_thread (GTask        *task,
           return;
         }
       result->analysis = analysis_new (request->image, request->params, data);
-      result->analyse_ms = ms_since (t0);
+      analyse_ms = ms_since (t0);
     }
   /* Cancelled now: still hand the (possibly expensive) analysis back for the cache. */
   if (g_cancellable_is_cancelled (cancellable))
@@ -257,46 +318,31 @@ encode_thread (GTask        *task,
     }
 
   t0 = g_get_monotonic_time ();
-  bytes = lw_codec_encode (codec, result->analysis->data, request->params, cancellable, &error);
-  if (bytes == NULL)
+  result->lwc = lw_codec_encode (codec, result->analysis->data, request->params, cancellable,
+                                 &error);
+  if (result->lwc == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  result->encode_ms = ms_since (t0);
+  encode_ms = ms_since (t0);
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  t0 = g_get_monotonic_time ();
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  decoded = lw_codec_decode_bytes (data, len, NULL, &error);
-  if (decoded == NULL)
+  /* The same measuring code as `latent-workbench-cli run` and RD sweeps. */
+  if (!lw_measure_lwc_partial (codec, image, result->lwc, request->structural, &result->measure,
+                               &decoded, cancellable, &error))
     {
-      g_prefix_error (&error, "%s: decoding its own output failed: ", codec->name);
       g_task_return_error (task, error);
       return;
     }
-  result->decode_ms = ms_since (t0);
-  if (!lw_tensor_same_shape (image, decoded))
-    {
-      g_autofree char *a = lw_tensor_shape_string (image);
-      g_autofree char *b = lw_tensor_shape_string (decoded);
-      g_task_return_new_error (task, LW_ERROR, LW_ERROR_SHAPE,
-                               "%s: decoded image is %s, the original %s", codec->name, b, a);
-      return;
-    }
+  result->decoded = lw_shared_image_new (g_steal_pointer (&decoded), request->image->name);
+  result->measure.analyse_ms = analyse_ms;
+  result->measure.encode_ms = encode_ms;
   if (g_task_return_error_if_cancelled (task))
     return;
 
-  gsize c = image->shape[0], h = image->shape[1], w = image->shape[2];
-  result->n_bytes = len;
-  result->bpp = lw_bpp (len, w, h);
-  result->ratio = lw_compression_ratio (len, w, h, c);
-  result->psnr = lw_psnr (image, decoded);
-  result->ssim = lw_ssim (image, decoded);
-
-  if (!lw_pixels_from_tensor (decoded, &result->pixels, &error))
+  if (!render_views (request, result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -327,4 +373,72 @@ lw_encode_finish (GAsyncResult  *result,
 {
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lw_encode_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Structural similarity */
+
+typedef struct
+{
+  LwSharedImage *image;
+  LwSharedImage *decoded;
+  LwMeasure      measure;
+} StructuralJob;
+
+static void
+structural_job_free (StructuralJob *job)
+{
+  g_clear_pointer (&job->image, lw_shared_image_unref);
+  g_clear_pointer (&job->decoded, lw_shared_image_unref);
+  g_free (job);
+}
+
+static void
+structural_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  StructuralJob *job = task_data;
+  GError *error = NULL;
+
+  if (lw_measure_structural (job->image->tensor, job->decoded->tensor, &job->measure,
+                             cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+lw_structural_async (GObject             *source_object,
+                     LwSharedImage       *image,
+                     LwSharedImage       *decoded,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  StructuralJob *job = g_new0 (StructuralJob, 1);
+
+  job->image = lw_shared_image_ref (image);
+  job->decoded = lw_shared_image_ref (decoded);
+  g_task_set_source_tag (task, lw_structural_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) structural_job_free);
+  g_task_run_in_thread (task, structural_thread);
+}
+
+gboolean
+lw_structural_finish (GAsyncResult  *result,
+                      double        *ssim,
+                      double        *ms_ssim,
+                      GError       **error)
+{
+  StructuralJob *job;
+
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == lw_structural_async, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  job = g_task_get_task_data (G_TASK (result));
+  *ssim = job->measure.ssim;
+  *ms_ssim = job->measure.ms_ssim;
+  return TRUE;
 }

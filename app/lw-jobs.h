@@ -12,7 +12,10 @@
 #include <gio/gio.h>
 
 #include "lw-codec.h"
+#include "lw-colormap.h"
 #include "lw-image-io.h"
+#include "lw-latent-inspect.h"
+#include "lw-measure.h"
 #include "lw-texture.h"
 
 G_BEGIN_DECLS
@@ -22,6 +25,7 @@ typedef struct
 {
   LwTensor *tensor;  /* C×H×W in [0, 1] */
   char     *name;    /* display name of the file it came from */
+  char     *path;    /* absolute local path of that file, nullable */
 } LwSharedImage;
 
 LwSharedImage *lw_shared_image_new   (LwTensor *tensor, const char *name); /* takes tensor */
@@ -64,23 +68,27 @@ typedef struct
   LwSharedImage *image;     /* owned reference */
   LwParams      *params;    /* owned copy; params->codec is the codec */
   LwAnalysis    *analysis;  /* owned reference, nullable: analyse first when NULL */
+  double         diff_gain; /* magnification of the difference heat map, 1–256 */
+  gboolean       diff;      /* also make the difference heat map */
+  gboolean       latent;    /* also inspect the codec's latent (when it has one) */
+  gboolean       structural; /* also SSIM and MS-SSIM (else NaN: see lw_structural_async) */
 } LwEncodeRequest;
 
 typedef struct
 {
-  guint64     serial;
-  gboolean    complete;     /* FALSE: cancelled after the analysis; only `analysis` is set */
-  LwAnalysis *analysis;     /* the analysis used (reused or new): cache it */
-  gboolean    analysis_reused;
-  LwPixels    pixels;       /* the decoded image */
-  gsize       n_bytes;      /* size of the complete .lwc file */
-  double      bpp;
-  double      ratio;        /* original 8-bit size / coded size */
-  double      psnr;         /* dB; +inf when lossless */
-  double      ssim;
-  double      analyse_ms;   /* 0 when the analysis was reused */
-  double      encode_ms;
-  double      decode_ms;
+  guint64       serial;
+  gboolean      complete;     /* FALSE: cancelled after the analysis; only `analysis` is set */
+  LwAnalysis   *analysis;     /* the analysis used (reused or new): cache it */
+  gboolean      analysis_reused;
+  LwMeasure     measure;      /* rate, distortion and times (analyse_ms 0 when reused) */
+  GBytes       *lwc;          /* the complete .lwc file */
+  LwSharedImage *decoded;     /* the decoded image, C×H×W in [0, 1] */
+  LwPixels      pixels;       /* the decoded image, ready for a texture */
+  LwPixels      diff_pixels;  /* |original − decoded| heat map; empty when not asked for */
+  double        diff_max;     /* largest difference found, 8-bit units */
+  LwLatentInfo *latent;       /* nullable: not asked for, or the codec has none */
+  char         *latent_error; /* nullable: why there is no latent to show */
+  gboolean      latent_done;  /* the latent was asked for (latent or latent_error is set) */
 } LwEncodeResult;
 
 LwEncodeRequest *lw_encode_request_new  (guint64              serial,
@@ -98,6 +106,27 @@ void            lw_encode_async  (GObject             *source_object,
                                   gpointer             user_data);
 LwEncodeResult *lw_encode_finish (GAsyncResult  *result,
                                   GError       **error);
+
+/* Workers' callbacks get a weak reference to their widget, never a strong one: the last
+ * reference to a GTask (and so to what it holds) can be dropped on the worker thread, and a
+ * widget must not be finalized there. A closed window is freed at once; late results find
+ * it gone. */
+GWeakRef *lw_weak_ref_new  (gpointer  object);
+void      lw_weak_ref_free (GWeakRef *ref);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GWeakRef, lw_weak_ref_free)
+/* SSIM and MS-SSIM of `decoded` against `image` — the slow figures, computed after the rest of
+ * a result is on show so the picture follows the slider without waiting for them. */
+void     lw_structural_async  (GObject             *source_object,
+                               LwSharedImage       *image,
+                               LwSharedImage       *decoded,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data);
+gboolean lw_structural_finish (GAsyncResult  *result,
+                               double        *ssim,
+                               double        *ms_ssim,
+                               GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwSharedImage, lw_shared_image_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwAnalysis, lw_analysis_unref)

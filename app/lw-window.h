@@ -1,9 +1,15 @@
-/* lw-window.h — the main window: an image, a codec, a rate slider, the decoded result
+/* lw-window.h — the main window: header bar, the workbench pages, menus, messages
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pages live in an AdwViewStack; only pages that work are added. Each page's actions are
+ * inserted into the window under the page's prefix ("image."), so the application's
+ * keyboard shortcuts reach them wherever the focus is.
  */
 #pragma once
 
 #include <adwaita.h>
+
+#include "lw-image-page.h"
 
 G_BEGIN_DECLS
 
@@ -11,20 +17,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LwWindow, lw_window, LW, WINDOW, AdwApplicationWindow)
 
 /* @application: (nullable) */
-LwWindow      *lw_window_new                 (GtkApplication *application);
-/* Loads the image on a worker thread; failures are shown as a toast. */
-void           lw_window_open                (LwWindow *self,
-                                              GFile    *file);
-/* Selects an image codec by its name ("jpeg"); FALSE if there is none by that name. */
-gboolean       lw_window_select_codec        (LwWindow   *self,
-                                              const char *name);
-const char    *lw_window_get_codec_name      (LwWindow *self);
-/* (transfer none): the rate slider's adjustment (its value may be a logarithm) */
-GtkAdjustment *lw_window_get_rate_adjustment (LwWindow *self);
-/* The rate parameter's value as the codec sees it */
-double         lw_window_get_rate            (LwWindow *self);
-/* Bits per pixel of the result on show; NaN while there is none */
-double         lw_window_get_bpp             (LwWindow *self);
-gboolean       lw_window_get_busy            (LwWindow *self);
+LwWindow    *lw_window_new            (GtkApplication *application);
+/* Opens an image or an experiment file on the image page, in the background. */
+void         lw_window_open           (LwWindow *self,
+                                       GFile    *file);
+/* (transfer none) */
+LwImagePage *lw_window_get_image_page (LwWindow *self);
+void         lw_window_show_toast     (LwWindow   *self,
+                                       const char *text);
 
 G_END_DECLS

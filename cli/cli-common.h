@@ -6,6 +6,7 @@
  *   1  bad input: a file is missing, unreadable, malformed, truncated or too large
  *   2  usage error: unknown command or option, missing arguments, unknown codec,
  *      unknown or out-of-range parameter
+ *   3  `run` only: the experiment ran but did not reproduce its recorded results
  * Error messages go to stderr as "latent-workbench-cli: FILE: problem".
  */
 #pragma once
@@ -25,6 +26,7 @@ enum
   CLI_EXIT_OK = 0,
   CLI_EXIT_BAD_INPUT = 1,
   CLI_EXIT_USAGE = 2,
+  CLI_EXIT_NOT_REPRODUCED = 3,  /* `run`: the results differ from those the experiment records */
 };
 
 typedef int (*CliCommandFunc) (int argc, char **argv);
@@ -34,6 +36,7 @@ int  cli_cmd_encode (int argc, char **argv);
 int  cli_cmd_decode (int argc, char **argv);
 int  cli_cmd_info   (int argc, char **argv);
 int  cli_cmd_rd     (int argc, char **argv);
+int  cli_cmd_run    (int argc, char **argv);
 
 /* Parses argv with a fresh GOptionContext for `command`. On a parse error prints the
  * error and the command's short usage to stderr and returns FALSE (exit 2). --help is

@@ -24,13 +24,15 @@ static const CliCommand commands[] = {
   { "decode", cli_cmd_decode, "decode [--reference IMAGE] INPUT.lwc OUTPUT.png" },
   { "info",   cli_cmd_info,   "info [--json] FILE.lwc" },
   { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE..." },
+  { "run",    cli_cmd_run,    "run [--json] [--out-lwc FILE] [--out-png FILE] EXPERIMENT.json" },
 };
 
 static void
 print_usage (FILE *out)
 {
   fprintf (out, "Usage: %s COMMAND [OPTION…] [ARG…]\n\n", CLI_PROGRAM);
-  fprintf (out, "Latent Workbench from the command line: codecs, encode, decode, inspect, RD sweeps.\n\n");
+  fprintf (out, "Latent Workbench from the command line: codecs, encode, decode, inspect, RD sweeps,\n"
+               "replaying saved experiments.\n\n");
   fprintf (out, "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %s\n", commands[i].synopsis);
@@ -43,6 +45,7 @@ print_usage (FILE *out)
            "  1  bad input: a file is missing, unreadable, malformed, truncated or too large\n"
            "  2  usage error: unknown command or option, missing arguments, unknown codec,\n"
            "     unknown or out-of-range parameter\n"
+           "  3  run: the experiment ran but did not reproduce the results it records\n"
            "\n"
            "An output file is written only when the command succeeds; an existing file\n"
            "is never left half-written.\n",

@@ -24,6 +24,7 @@
 #include "lw-error.h"
 #include "lw-half.h"
 #include "lw-image-io.h"
+#include "lw-latent-inspect-private.h"
 #include "lw-pca.h"
 #include "lw-rans.h"
 #include "lw-wavelet.h"
@@ -537,60 +538,95 @@ read_basis (GBytes *chunk, guint dim, guint n, GError **error)
   return pca;
 }
 
-static LwTensor *
-wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
+/* What decoding a file up to its latent gives: the steps decode and inspect share */
+typedef struct
+{
+  guint      c, h, w;        /* image */
+  guint      n, bits, entropy, levels, wavelet, basis;
+  guint      dim, ph, pw;    /* packet channels, latent grid */
+  gsize      positions;
+  LwPca     *fitted;         /* owned, basis=fit */
+  const LwPca *pca;          /* fitted or shipped */
+  guint16   *sym;            /* n × P quantised latent symbols */
+  guint16   *coded;          /* inspect only: n × P symbols as the entropy coder saw them */
+  const guint8 *mask;        /* prediction flags (in the file), or NULL */
+  gsize      latent_bytes;   /* size of the latent chunk */
+  double    *plane_bits;     /* inspect with entropy=rans: bits per plane, measured */
+  LwTensor  *values;         /* n × ph × pw dequantised latents */
+} Latent;
+
+static void
+latent_clear (Latent *l)
+{
+  lw_pca_free (l->fitted);
+  g_free (l->sym);
+  g_free (l->coded);
+  g_free (l->plane_bits);
+  lw_tensor_free (l->values);
+  memset (l, 0, sizeof *l);
+}
+
+/* Checks the file and decodes it up to the dequantised latent. `inspect` also keeps the coded
+ * symbols and measures each plane's bits (rans). */
+static gboolean
+decode_latent (const LwCodec *codec, LwBitstream *file, gboolean inspect, Latent *l,
+               GError **error)
 {
   double v[G_N_ELEMENTS (params)];
-  guint c, h, w;
 
-  if (!_lw_codec_container_image_shape (file, &c, &h, &w, error))
-    return NULL;
+  memset (l, 0, sizeof *l);
+  if (!_lw_codec_container_image_shape (file, &l->c, &l->h, &l->w, error))
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
     if (!_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
-      return NULL;
+      return FALSE;
   /* by name, so the order of the parameter table can change */
 #define P(name) v[lw_params_index (codec, name)]
   double step = P ("step"), bias = P ("bias");
-  guint n = P ("latents"), bits = P ("bits"), entropy = P ("entropy"), levels = P ("levels");
-  guint wavelet = P ("wavelet"), basis = P ("basis");
+  l->n = P ("latents");
+  l->bits = P ("bits");
+  l->entropy = P ("entropy");
+  l->levels = P ("levels");
+  l->wavelet = P ("wavelet");
+  l->basis = P ("basis");
 #undef P
-  guint dim = c << (2 * levels);
-  guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
-  guint ph = hp >> levels, pw = wp >> levels;
-  gsize positions = (gsize) ph * pw;
+  guint n = l->n, bits = l->bits, entropy = l->entropy, levels = l->levels;
+  l->dim = l->c << (2 * levels);
+  l->ph = round_up (l->h, 1u << levels) >> levels;
+  l->pw = round_up (l->w, 1u << levels) >> levels;
+  guint dim = l->dim, ph = l->ph, pw = l->pw;
+  gsize positions = l->positions = (gsize) ph * pw;
 
   if (n > dim)
     {
       g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                    "wavelet-latent: %u latents declared for only %u packet channels", n, dim);
-      return NULL;
+      return FALSE;
     }
   if (entropy == ENTROPY_WEBP && bits > 8)
     {
       g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                    "wavelet-latent: WebP latents declared with %u bits (8 at most)", bits);
-      return NULL;
+      return FALSE;
     }
 
-  g_autoptr (LwPca) fitted = NULL;
-  const LwPca *pca = NULL;
-  if (basis == BASIS_FIT)
+  if (l->basis == BASIS_FIT)
     {
       GBytes *chunk = lw_bitstream_get_chunk (file, CHUNK_BASIS);
       if (chunk == NULL)
         {
           g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                        "wavelet-latent: basis=fit but the BASE chunk is missing");
-          return NULL;
+          return FALSE;
         }
-      pca = fitted = read_basis (chunk, dim, n, error);
+      l->pca = l->fitted = read_basis (chunk, dim, n, error);
     }
   else
     {
-      pca = lw_pca_shipped (c, levels, wavelet, error);
+      l->pca = lw_pca_shipped (l->c, levels, l->wavelet, error);
     }
-  if (pca == NULL)
-    return NULL;
+  if (l->pca == NULL)
+    return FALSE;
 
   GBytes *lat = lw_bitstream_get_chunk (file, entropy == ENTROPY_RANS ? CHUNK_RANS : CHUNK_WEBP);
   if (lat == NULL)
@@ -598,7 +634,7 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                    "wavelet-latent: the latent chunk (%s) is missing",
                    entropy == ENTROPY_RANS ? "LATR" : "LATW");
-      return NULL;
+      return FALSE;
     }
 
   /* prediction mask, checked before any decoding work */
@@ -613,15 +649,16 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
           g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                        "wavelet-latent: prediction chunk has %" G_GSIZE_FORMAT
                        " bytes, expected %u for %u planes", n_bytes, (n + 7) / 8, n);
-          return NULL;
+          return FALSE;
         }
       if (n % 8 != 0 && (mask[n / 8] >> (n % 8)) != 0)
         {
           g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                        "wavelet-latent: prediction chunk flags planes beyond the %u coded", n);
-          return NULL;
+          return FALSE;
         }
     }
+  l->mask = mask;
 
   gsize total = (gsize) n * positions;
   if (total > LW_LATENT_MAX_SYMBOLS)
@@ -629,22 +666,34 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
                    "wavelet-latent: %u latents of %u×%u are more than the %u symbols a file may "
                    "hold", n, ph, pw, LW_LATENT_MAX_SYMBOLS);
-      return NULL;
+      return FALSE;
     }
-  g_autofree guint16 *sym = g_new (guint16, total);
+  guint16 *sym = l->sym = g_new (guint16, total);
   gsize lat_len;
   const guint8 *lat_data = g_bytes_get_data (lat, &lat_len);
-  gboolean ok = entropy == ENTROPY_RANS
-                    ? lw_latent_decode_planes (lat_data, lat_len, sym, n, ph, pw, 1u << bits,
-                                               error)
-                    : webp_mosaic_decode (lat, sym, n, ph, pw, 1u << bits, error);
+  l->latent_bytes = lat_len;
+  gboolean ok;
+  if (entropy == ENTROPY_RANS && inspect)
+    {
+      l->plane_bits = g_new0 (double, n);
+      ok = lw_latent_decode_planes_bits (lat_data, lat_len, sym, n, ph, pw, 1u << bits,
+                                         l->plane_bits, error);
+    }
+  else if (entropy == ENTROPY_RANS)
+    ok = lw_latent_decode_planes (lat_data, lat_len, sym, n, ph, pw, 1u << bits, error);
+  else
+    ok = webp_mosaic_decode (lat, sym, n, ph, pw, 1u << bits, error);
   if (!ok)
-    return NULL;
+    return FALSE;
 
   if (mask != NULL)
-    for (guint k = 0; k < n; k++)
-      if (mask[k / 8] & (1u << (k % 8)))
-        residuals_to_plane (sym + (gsize) k * positions, ph, pw, 1u << bits);
+    {
+      if (inspect)
+        l->coded = g_memdup2 (sym, total * sizeof (guint16));
+      for (guint k = 0; k < n; k++)
+        if (mask[k / 8] & (1u << (k % 8)))
+          residuals_to_plane (sym + (gsize) k * positions, ph, pw, 1u << bits);
+    }
 
   g_autoptr (LwCompander) comp = lw_compander_new_full (bits, step, 0.5, bias);
   int zero = 1 << (bits - 1);
@@ -652,23 +701,42 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
   g_autofree float *value = g_new (float, 1u << bits);
   for (guint s = 0; s < 1u << bits; s++)
     value[s] = lw_compander_dequantise (comp, (int) s - zero);
-  g_autofree float *y = g_new (float, total);
+  gsize vdims[3] = { n, ph, pw };
+  l->values = lw_tensor_new_uninit (3, vdims, NULL);
+  float *y = l->values->data;
   for (gsize i = 0; i < total; i++)
     y[i] = value[sym[i]];
+  return TRUE;
+}
+
+static LwTensor *
+wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
+{
+  Latent l;
+  if (!decode_latent (codec, file, FALSE, &l, error))
+    {
+      latent_clear (&l);
+      return NULL;
+    }
 
   /* The shipped rows are orthonormal eigenvectors, so their pseudo-inverse is the transpose;
    * a fitted basis travels as float16 rows and needs the real one. */
   g_autofree float *pinv = NULL;
-  if (fitted != NULL && (pinv = lw_pca_pinv (pca, n, error)) == NULL)
-    return NULL;
-  gsize pdims[3] = { dim, ph, pw };
+  if (l.fitted != NULL && (pinv = lw_pca_pinv (l.pca, l.n, error)) == NULL)
+    {
+      latent_clear (&l);
+      return NULL;
+    }
+  gsize pdims[3] = { l.dim, l.ph, l.pw };
   g_autoptr (LwTensor) packets = lw_tensor_new_uninit (3, pdims, NULL);
-  lw_pca_reconstruct (pca, pinv, n, y, positions, packets->data);
-
+  lw_pca_reconstruct (l.pca, pinv, l.n, l.values->data, l.positions, packets->data);
+  guint c = l.c, h = l.h, w = l.w, levels = l.levels, wavelet = l.wavelet;
+  latent_clear (&l);
 
   g_autoptr (LwTensor) padded = lw_wpt2d_inverse (wavelet, packets, levels, error);
   if (padded == NULL)
     return NULL;
+  guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
   gsize odims[3] = { c, h, w };
   LwTensor *out = lw_tensor_new_uninit (3, odims, NULL);
   for (guint ch = 0; ch < c; ch++)
@@ -680,6 +748,66 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
           dst[x] = CLAMP ((src[x] + 127.5f) * (1.0f / 255.0f), 0.0f, 1.0f);
       }
   return out;
+}
+
+static LwLatentInfo *
+wl_inspect (const LwCodec *codec, LwBitstream *file, GError **error)
+{
+  static const char *const wavelet_titles[] = { "Haar", "CDF 5/3", "CDF 9/7" };
+  Latent l;
+  if (!decode_latent (codec, file, TRUE, &l, error))
+    {
+      latent_clear (&l);
+      return NULL;
+    }
+
+  LwLatentInfo *info = _lw_latent_info_new (l.n, l.ph, l.pw);
+  info->codec = codec->name;
+  info->alphabet = 1u << l.bits;
+  info->values = g_steal_pointer (&l.values);
+  info->total_bits = 8.0 * (double) l.latent_bytes;
+  /* the other chunks; lw_latent_inspect_bytes() adds the container header, which only it sees */
+  for (guint i = 0; i < lw_bitstream_get_n_chunks (file); i++)
+    info->side_bits += 8.0 * (double) g_bytes_get_size (lw_bitstream_get_chunk_at (file, i));
+  info->side_bits -= info->total_bits;
+
+  g_autofree guint32 *hist = g_new0 (guint32, info->alphabet);
+  double weight_sum = 0;
+  for (guint k = 0; k < l.n; k++)
+    {
+      LwLatentChannel *ch = &info->channels[k];
+      gsize off = (gsize) k * l.positions;
+      ch->predicted = l.mask != NULL && (l.mask[k / 8] & (1u << (k % 8))) != 0;
+      _lw_latent_channel_fill (ch, l.sym + off, ch->predicted ? l.coded + off : NULL,
+                               info->values->data + off, l.positions, info->alphabet / 2, hist);
+      if (l.plane_bits != NULL)
+        ch->coded_bits = l.plane_bits[k];
+      weight_sum += ch->coded_entropy_bits;
+    }
+  if (l.plane_bits != NULL)
+    info->bits_kind = LW_LATENT_BITS_MEASURED;
+  else
+    {
+      /* the mosaic interleaves three planes per WebP pixel: only a share can be given */
+      info->bits_kind = LW_LATENT_BITS_SHARED;
+      for (guint k = 0; k < l.n; k++)
+        info->channels[k].coded_bits =
+            weight_sum > 0 ? info->total_bits * info->channels[k].coded_entropy_bits / weight_sum
+                           : info->total_bits / l.n;
+    }
+
+  guint n_pred = 0;
+  for (guint k = 0; k < l.n; k++)
+    n_pred += info->channels[k].predicted;
+  g_autofree char *pred = n_pred ? g_strdup_printf (", %u predicted", n_pred) : g_strdup ("");
+  info->description = g_strdup_printf (
+      "%u latents of %u×%u from a %u-level %s packet transform (%u channels), %s basis, "
+      "%u-bit symbols, %s coder%s",
+      l.n, l.ph, l.pw, l.levels, wavelet_titles[MIN (l.wavelet, 2u)], l.dim,
+      l.basis == BASIS_FIT ? "fitted" : "shipped", l.bits,
+      l.entropy == ENTROPY_RANS ? "rANS" : "WebP mosaic", pred);
+  latent_clear (&l);
+  return info;
 }
 
 const LwCodec lw_codec_wavelet_latent = {
@@ -698,4 +826,5 @@ const LwCodec lw_codec_wavelet_latent = {
   .analysis_free = analysis_free,
   .encode = wl_encode,
   .decode = wl_decode,
+  .inspect = wl_inspect,
 };

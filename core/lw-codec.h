@@ -46,6 +46,8 @@ typedef struct
 } LwParamSpec;
 
 typedef struct _LwCodec LwCodec;
+/* The latent of one encoding, for display (lw-latent-inspect.h) */
+typedef struct _LwLatentInfo LwLatentInfo;
 
 /* A set of parameter values for one codec, indexed like codec->params. */
 typedef struct
@@ -82,6 +84,9 @@ struct _LwCodec
                              GCancellable *cancellable, GError **error);
   /* `file` is a parsed and CRC-checked container whose codec id is this codec's. */
   LwTensor *(*decode)       (const LwCodec *codec, LwBitstream *file, GError **error);
+  /* Optional (NULL: the codec has no latent to show). The latent `decode` would use, with
+   * per-channel statistics; the same checks as `decode`. See lw-latent-inspect.h. */
+  LwLatentInfo *(*inspect)  (const LwCodec *codec, LwBitstream *file, GError **error);
 };
 
 /* Parameters */

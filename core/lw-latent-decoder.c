@@ -3,6 +3,7 @@
  */
 #define G_LOG_DOMAIN "lw-latent-coder"
 
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -231,15 +232,24 @@ decode_plane (Dec2 *d, const LwLatentPlane *pp, guint p, guint16 *out, guint8 *a
   return TRUE;
 }
 
-gboolean
-lw_latent_decode_planes (const guint8 *data,
-                         gsize         len,
-                         guint16      *symbols,
-                         guint         n_planes,
-                         guint         height,
-                         guint         width,
-                         guint         alphabet,
-                         GError      **error)
+static inline double
+state_bits (const Dec2 *d)
+{
+  return log2 ((double) d->d.x) + log2 ((double) d->xo);
+}
+
+/* plane_bits (nullable): see lw_latent_decode_planes_bits(); measured at plane boundaries
+ * only, so the symbol loop is the same with and without it */
+static gboolean
+decode_planes (const guint8 *data,
+               gsize         len,
+               guint16      *symbols,
+               guint         n_planes,
+               guint         height,
+               guint         width,
+               guint         alphabet,
+               double       *plane_bits,
+               GError      **error)
 {
   if (!_lw_latent_check_shape (n_planes, height, width, alphabet, error))
     return FALSE;
@@ -284,6 +294,8 @@ lw_latent_decode_planes (const guint8 *data,
   for (guint p = 0; p < n_planes; p++)
     {
       guint16 *out = symbols + (gsize) p * plane;
+      const guint8 *p_start = d.d.p;
+      double x_start = plane_bits != NULL ? state_bits (&d) : 0;
       if (!read_header (&d, pp, p, alphabet, error))
         return FALSE;
       if (pp->is_const)
@@ -302,6 +314,8 @@ lw_latent_decode_planes (const guint8 *data,
                        " bytes)", p, n_planes, len);
           return FALSE;
         }
+      if (plane_bits != NULL)
+        plane_bits[p] = 8.0 * (double) (d.d.p - p_start) + x_start - state_bits (&d);
       guint8 *tmp = act_cur;
       act_cur = act_prev;
       act_prev = tmp;
@@ -321,4 +335,33 @@ lw_latent_decode_planes (const guint8 *data,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+lw_latent_decode_planes (const guint8 *data,
+                         gsize         len,
+                         guint16      *symbols,
+                         guint         n_planes,
+                         guint         height,
+                         guint         width,
+                         guint         alphabet,
+                         GError      **error)
+{
+  return decode_planes (data, len, symbols, n_planes, height, width, alphabet, NULL, error);
+}
+
+gboolean
+lw_latent_decode_planes_bits (const guint8 *data,
+                              gsize         len,
+                              guint16      *symbols,
+                              guint         n_planes,
+                              guint         height,
+                              guint         width,
+                              guint         alphabet,
+                              double       *plane_bits,
+                              GError      **error)
+{
+  g_return_val_if_fail (plane_bits != NULL, FALSE);
+  return decode_planes (data, len, symbols, n_planes, height, width, alphabet, plane_bits,
+                        error);
 }

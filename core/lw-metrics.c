@@ -33,14 +33,16 @@
 static const double ms_ssim_weights[MS_SSIM_SCALES] = { 0.0448, 0.2856, 0.3001, 0.2363,
                                                         0.1333 };
 
+/* Clamp to [0, 1] (NaN → 0), then floor(255·v + 0.5). Written without branches or calls so
+ * the compiler vectorises the loops that use it; the argument of the truncation is positive,
+ * so truncation is floor(). */
 static inline double
 to_u8 (float v)
 {
-  if (!(v > 0.0f))
-    return 0.0;
-  if (v >= 1.0f)
-    return 255.0;
-  return floor ((double) v * 255.0 + 0.5);
+  float c = v > 0.0f ? v : 0.0f;
+
+  c = c < 1.0f ? c : 1.0f;
+  return (double) (int) ((double) c * 255.0 + 0.5);
 }
 
 static gboolean
@@ -256,22 +258,28 @@ downsample (const double *src, gsize h, gsize w, gsize *h_out, gsize *w_out)
   return dst;
 }
 
-double
-lw_ms_ssim (const LwTensor *ref, const LwTensor *test, guint *scales_used)
+/* MS-SSIM's first scale runs the full-resolution SSIM pass, which yields the SSIM mean as well
+ * as the contrast–structure mean; both metrics come from that one pass when both are wanted.
+ * Each value is computed with exactly the operations lw_ssim and lw_ms_ssim would use alone. */
+static void
+ssim_ms_ssim (const LwTensor *ref, const LwTensor *test, double *ssim_out, double *ms_ssim_out,
+              guint *scales_used)
 {
-  if (scales_used)
-    *scales_used = 0;
-  if (!check_pair (ref, test))
-    return NAN;
   gsize ch = ref->shape[0], h = ref->shape[1], w = ref->shape[2];
 
   guint scales = 0;
   for (gsize sh = MIN (h, w); scales < MS_SSIM_SCALES && sh >= SSIM_TAPS; sh = (sh + 1) / 2)
     scales++;
-  if (scales == 0)
-    return NAN;
   if (scales_used)
     *scales_used = scales;
+  if (ssim_out)
+    *ssim_out = NAN;
+  if (ms_ssim_out)
+    *ms_ssim_out = NAN;
+  if (scales == 0)
+    return;
+  /* Only SSIM wanted: one scale is all the work */
+  guint run_scales = ms_ssim_out ? scales : 1;
 
   /* The standard weights are used as published (they sum to 1.0001); only a shortened
    * set is renormalised. */
@@ -283,20 +291,22 @@ lw_ms_ssim (const LwTensor *ref, const LwTensor *test, guint *scales_used)
         wsum += ms_ssim_weights[s];
     }
 
-  double total = 0.0;
+  double total = 0.0, ssim_total = 0.0;
   for (gsize c = 0; c < ch; c++)
     {
       double *x = channel_u8 (ref, c);
       double *y = channel_u8 (test, c);
       gsize hh = h, ww = w;
       double value = 1.0;
-      for (guint s = 0; s < scales; s++)
+      for (guint s = 0; s < run_scales; s++)
         {
           double ssim, cs;
           ssim_channel (x, y, hh, ww, &ssim, &cs);
+          if (s == 0)
+            ssim_total += ssim;
           double term = s + 1 == scales ? ssim : cs;
           value *= pow (MAX (term, 0.0), ms_ssim_weights[s] / wsum);
-          if (s + 1 < scales)
+          if (s + 1 < run_scales)
             {
               gsize nh, nw;
               double *nx = downsample (x, hh, ww, &nh, &nw);
@@ -313,7 +323,36 @@ lw_ms_ssim (const LwTensor *ref, const LwTensor *test, guint *scales_used)
       g_free (y);
       total += value;
     }
-  return total / (double) ch;
+  if (ssim_out)
+    *ssim_out = ssim_total / (double) ch;
+  if (ms_ssim_out)
+    *ms_ssim_out = total / (double) ch;
+}
+
+double
+lw_ms_ssim (const LwTensor *ref, const LwTensor *test, guint *scales_used)
+{
+  double ms_ssim;
+
+  if (scales_used)
+    *scales_used = 0;
+  if (!check_pair (ref, test))
+    return NAN;
+  ssim_ms_ssim (ref, test, NULL, &ms_ssim, scales_used);
+  return ms_ssim;
+}
+
+void
+lw_ssim_and_ms_ssim (const LwTensor *ref, const LwTensor *test, double *ssim, double *ms_ssim,
+                     guint *scales_used)
+{
+  if (scales_used)
+    *scales_used = 0;
+  *ssim = NAN;
+  *ms_ssim = NAN;
+  if (!check_pair (ref, test))
+    return;
+  ssim_ms_ssim (ref, test, ssim, ms_ssim, scales_used);
 }
 
 double

@@ -27,6 +27,10 @@ double lw_ssim       (const LwTensor *ref, const LwTensor *test);
  * rescaled to sum to 1; the number used is written to *scales_used when non-NULL. NaN only when
  * a side is under 11 pixels. */
 double lw_ms_ssim    (const LwTensor *ref, const LwTensor *test, guint *scales_used);
+/* Both at the cost of MS-SSIM alone (its first scale is the SSIM pass); the values are exactly
+ * those of lw_ssim and lw_ms_ssim. */
+void   lw_ssim_and_ms_ssim (const LwTensor *ref, const LwTensor *test, double *ssim,
+                            double *ms_ssim, guint *scales_used);
 
 /* Rate figures for an image of w×h×c 8-bit samples coded in `bytes` bytes */
 double lw_bpp        (gsize bytes, gsize width, gsize height);

@@ -63,6 +63,17 @@ gboolean lw_latent_decode_planes (const guint8 *data, gsize len, guint16 *symbol
                                   guint n_planes, guint height, guint width, guint alphabet,
                                   GError **error);
 
+/* The same, and plane_bits[p] (n_planes doubles) receives the bits plane p cost in the
+ * stream. The format has no per-plane lengths and the planes share two interleaved states, so
+ * this is measured from the coder itself: 8 × the bytes read while decoding plane p, plus
+ * log2 of the two states before it, minus log2 of the two states after it. That is the ideal
+ * code length −log2 p of the plane's steps under the adaptive model, up to rANS rounding
+ * (below 0.01 bit per step). The planes sum to 8·len less the stream overhead: the version
+ * byte and the unused headroom of the two initial states, 56 to 72 bits. */
+gboolean lw_latent_decode_planes_bits (const guint8 *data, gsize len, guint16 *symbols,
+                                       guint n_planes, guint height, guint width,
+                                       guint alphabet, double *plane_bits, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwRansTable, lw_rans_table_free)
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "lw-rd.h"
 #include "lw-error.h"
+#include "lw-measure.h"
 #include "lw-metrics.h"
 
 #include <math.h>
@@ -142,7 +143,6 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
 
   g_autofree double *values = lw_rd_sweep_values (codec, n_points);
   g_autoptr (LwRdCurve) curve = lw_rd_curve_new (codec->name, label);
-  gsize width = image->shape[2], height = image->shape[1];
 
   for (guint i = 0; i < n_points; i++)
     {
@@ -156,54 +156,29 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
       if (!lw_params_set (params, codec->sweep_param, values[i], error))
         return NULL;
 
-      gint64 t0 = g_get_monotonic_time ();
-      g_autoptr (GBytes) lwc = lw_codec_encode_signal (codec, image, params, cancellable, error);
-      gint64 t1 = g_get_monotonic_time ();
-      if (lwc == NULL)
-        return NULL;
-      gsize len;
-      const guint8 *data = g_bytes_get_data (lwc, &len);
-      /* What lw_codec_decode_bytes does, but with `codec` itself rather than the registry's
-       * codec for the id — so unregistered codecs can be swept — and keeping the parsed
-       * container for its recorded parameters. */
-      g_autoptr (LwBitstream) file = lw_bitstream_parse (data, len, error);
-      if (file == NULL)
-        return NULL;
-      if (lw_bitstream_get_codec_id (file) != codec->id)
+      /* Measured by lw-measure, as the GUI and `run` measure: the rate is the whole .lwc */
+      LwMeasure m;
+      g_autoptr (GError) local = NULL;
+      if (!lw_measure_encode (codec, image, params, &m, NULL, NULL, cancellable, &local))
         {
-          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                       "RD sweep: %s wrote a container for codec id %u, expected %u",
-                       codec->name, lw_bitstream_get_codec_id (file), codec->id);
-          return NULL;
-        }
-      g_autoptr (LwTensor) decoded = codec->decode (codec, file, error);
-      gint64 t2 = g_get_monotonic_time ();
-      if (decoded == NULL)
-        return NULL;
-      if (!lw_tensor_same_shape (decoded, image))
-        {
-          g_autofree char *a = lw_tensor_shape_string (image);
-          g_autofree char *b = lw_tensor_shape_string (decoded);
-          g_set_error (error, LW_ERROR, LW_ERROR_SHAPE,
-                       "RD sweep: %s at %s = %g decoded a %s image from a %s input",
-                       codec->name, codec->sweep_param, values[i], b, a);
+          if (local->domain == LW_ERROR
+              && (local->code == LW_ERROR_SHAPE || local->code == LW_ERROR_INVALID_DATA))
+            g_prefix_error (&local, "RD sweep at %s = %g: ", codec->sweep_param, values[i]);
+          g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
 
       LwRdPoint pt = { 0 };
       pt.param = values[i];
-      pt.bytes = len;
-      pt.bpp = lw_bpp (len, width, height);
-      pt.psnr = lw_psnr (image, decoded);
-      pt.psnr_y = lw_psnr_y (image, decoded);
-      pt.ssim = lw_ssim (image, decoded);
-      pt.ms_ssim = lw_ms_ssim (image, decoded, NULL);
-      pt.encode_ms = (t1 - t0) / 1000.0;
-      pt.decode_ms = (t2 - t1) / 1000.0;
-      pt.dim_reduction = 1.0;
-      double dr;
-      if (lw_bitstream_get_param (file, "dim_reduction", &dr) && isfinite (dr) && dr > 0)
-        pt.dim_reduction = dr;
+      pt.bytes = m.bytes;
+      pt.bpp = m.bpp;
+      pt.psnr = m.psnr;
+      pt.psnr_y = m.psnr_y;
+      pt.ssim = m.ssim;
+      pt.ms_ssim = m.ms_ssim;
+      pt.encode_ms = m.analyse_ms + m.encode_ms;
+      pt.decode_ms = m.decode_ms;
+      pt.dim_reduction = m.dim_reduction;
       lw_rd_curve_add (curve, &pt);
 
       if (progress)

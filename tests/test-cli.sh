@@ -299,3 +299,80 @@ run rd --codec jpeg --csv "$T/keep.csv" "$T/notes.txt"
 check "failed rd leaves the existing CSV untouched" eval 'rc_is 1 && same_file "$T/keep.csv" "$T/keep-csv.orig"'
 run encode --codec jpeg "$IMG" "$T/no-such-dir/out.lwc"
 check "unwritable output: exit 1 naming it" eval 'rc_is 1 && err_has "no-such-dir"'
+
+# ---- run: replaying experiment files ----------------------------------------------------
+# Exit status: 0 reproduced (or nothing recorded), 1 broken experiment or image, 3 differs.
+run run --help
+check "run --help exits 0 and documents exit 3" eval 'rc_is 0 && grep -q "Usage" "$T/out" && grep -q "Exit 3" "$T/out"'
+run --help
+check "--help lists run and exit status 3" eval 'grep -q "run \[--json\]" "$T/out" && grep -q "  3  run" "$T/out"'
+
+# The committed experiment refers to data/samples/astronaut.png by a relative path and records
+# the results of jpeg at quality 60, 4:4:4
+VEC="$(dirname "$0")/vectors/projects/astronaut-jpeg.json"
+run run "$VEC"
+check "run: committed experiment (relative image path) reproduces (exit 0)" \
+  eval 'rc_is 0 && grep -q "^reproduced: yes" "$T/out" && grep -q "PSNR" "$T/out" && grep -q "37394 bytes" "$T/out"'
+
+# An experiment written here, beside a copy of the image: run it, record what it printed,
+# and replay
+mkdir -p "$T/proj"
+cp "$IMG" "$T/proj/photo.png"
+cat >"$T/proj/exp.json" <<'JSON'
+{"format": "latent-workbench-experiment", "version": 1, "kind": "image", "image": "photo.png",
+ "codec": {"name": "webp", "params": {"quality": 40}},
+ "view": {"compare_mode": "difference", "zoom": 0, "split": 0.25, "difference_gain": 4},
+ "rd": {"codecs": ["webp", "jpeg"], "anchor": "jpeg", "metric": "ssim", "log_rate": true}}
+JSON
+run run --json --out-lwc "$T/proj/out.lwc" --out-png "$T/proj/out.png" "$T/proj/exp.json"
+cp "$T/out" "$T/run1.json"
+check "run --json: no recorded results → reproduced null, outputs written (exit 0)" \
+  eval 'rc_is 0 && [ -s "$T/proj/out.lwc" ] && [ "$(png_size "$T/proj/out.png")" = "${W}x${H}" ] && "$PY" - "$T/run1.json" "$T/proj/out.lwc" <<"PY"
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+assert r["reproduced"] is None and r["differences"] == [], r
+assert r["codec"] == "webp" and r["params"]["quality"] == "40", r
+assert r["bytes"] == os.path.getsize(sys.argv[2]), r
+for k in ("bpp", "ratio", "dim_reduction", "psnr", "psnr_y", "ssim", "ms_ssim", "analyse_ms", "encode_ms", "decode_ms"):
+    assert isinstance(r[k], float), k
+PY'
+run decode "$T/proj/out.lwc" "$T/proj/again.png"
+check "run --out-lwc decodes to the --out-png image" eval 'rc_is 0 && same_file "$T/proj/out.png" "$T/proj/again.png"'
+
+"$PY" - "$T/proj/exp.json" "$T/run1.json" "$T/proj/recorded.json" "$T/proj/tampered.json" <<'PY'
+import json, sys
+exp, run = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+exp["results"] = {k: run[k] for k in ("bytes", "bpp", "ratio", "dim_reduction", "psnr", "psnr_y", "ssim", "ms_ssim")}
+json.dump(exp, open(sys.argv[3], "w"), indent=2)
+exp["results"]["psnr"] += 0.01
+exp["results"]["bytes"] += 1
+json.dump(exp, open(sys.argv[4], "w"), indent=2)
+PY
+run run "$T/proj/recorded.json"
+check "run: recorded results reproduce (exit 0, reproduced: yes)" eval 'rc_is 0 && grep -q "^reproduced: yes" "$T/out"'
+run run "$T/proj/tampered.json"
+check "run: tampered results → exit 3, reproduced: NO naming psnr and bytes" \
+  eval 'rc_is 3 && grep -q "^reproduced: NO" "$T/out" && grep -q "psnr " "$T/out" && grep -q "bytes " "$T/out"'
+run run --json "$T/proj/tampered.json"
+check "run --json: tampered results → exit 3, reproduced false with differences" \
+  eval 'rc_is 3 && "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r[\"reproduced\"] is False; assert sorted(d[\"field\"] for d in r[\"differences\"]) == [\"bytes\", \"psnr\"], r" "$T/out"'
+
+sed 's/"quality": 40/"quality": 400/' "$T/proj/exp.json" >"$T/proj/broken.json"
+run run "$T/proj/broken.json"
+check "run: out-of-range parameter in the file → exit 1 naming the file and field" \
+  eval 'rc_is 1 && err_has "broken.json" && err_has "quality" && err_has "400"'
+sed 's/"webp", "params"/"webpp", "params"/' "$T/proj/exp.json" >"$T/proj/broken2.json"
+run run "$T/proj/broken2.json"
+check "run: unknown codec in the file → exit 1 naming codec.name" eval 'rc_is 1 && err_has "codec.name" && err_has "webpp"'
+sed 's/"zoom": 0/"zoom": 99/' "$T/proj/exp.json" >"$T/proj/broken3.json"
+run run "$T/proj/broken3.json"
+check "run: absurd zoom → exit 1 naming view.zoom" eval 'rc_is 1 && err_has "view.zoom"'
+sed 's/photo.png/no-such-photo.png/' "$T/proj/exp.json" >"$T/proj/noimage.json"
+run run "$T/proj/noimage.json"
+check "run: missing image → exit 1 naming the image" eval 'rc_is 1 && err_has "no-such-photo.png"'
+run run "$T/proj/missing.json"
+check "run: missing experiment → exit 1 naming it" eval 'rc_is 1 && err_has "missing.json"'
+run run "$T/notes.txt"
+check "run: not JSON → exit 1" eval 'rc_is 1 && err_has "notes.txt"'
+run run
+check "run without EXPERIMENT is a usage error (2)" rc_is 2

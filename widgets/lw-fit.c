@@ -5,6 +5,8 @@
 
 #include "lw-fit.h"
 
+#include <math.h>
+
 double
 lw_fit_scale (double content_w,
               double content_h,
@@ -59,4 +61,38 @@ lw_fit_side_by_side (double        left_w,
   right_out->x = mid + gap / 2.0;
   right_out->y = area->y + (area->height - right_out->height) / 2.0;
   return scale;
+}
+
+double
+lw_fit_clamp_center (double center,
+                     double image_len,
+                     double view_len,
+                     double scale)
+{
+  if (!(image_len > 0 && scale > 0) || image_len * scale <= view_len || isnan (center))
+    return image_len > 0 ? image_len / 2.0 : 0.0;
+
+  double half = view_len / (2.0 * scale);
+  return CLAMP (center, half, image_len - half);
+}
+
+double
+lw_fit_zoom_step (double scale,
+                  int    direction,
+                  double min_scale,
+                  double max_scale)
+{
+  double level;
+
+  if (!(scale > 0))
+    level = 1.0;
+  else
+    {
+      /* position on the ladder in half-octaves; the tolerance keeps an exact level (whose
+       * log2 may come out a hair off) from counting as "between" levels */
+      double k = 2.0 * log2 (scale);
+      k = direction > 0 ? floor (k + 1e-6) + 1.0 : ceil (k - 1e-6) - 1.0;
+      level = exp2 (k / 2.0);
+    }
+  return CLAMP (level, min_scale, max_scale);
 }

@@ -33,4 +33,16 @@ double lw_fit_side_by_side (double left_w, double left_h, double right_w, double
                             const LwRect *area, double gap, double max_scale,
                             LwRect *left_out, LwRect *right_out);
 
+/* One axis of a zoomed view: the image point (in image pixels) to put at the view's centre,
+ * clamped so the image cannot be panned off screen. When the scaled image fits in the view
+ * along this axis it is centred (image_len / 2); otherwise the view stays inside the image.
+ * NaN centres become the image centre. */
+double lw_fit_clamp_center (double center, double image_len, double view_len, double scale);
+
+/* The next zoom level up (direction > 0) or down (direction < 0) from `scale` on the ladder
+ * 2^(k/2) (… 0.707, 1, 1.414, 2, … — each step ×√2), clamped to [min_scale, max_scale].
+ * A scale between levels (say a fit scale of 0.8) goes to the adjacent level in that
+ * direction (1 or 0.707), so stepping from "fit" lands on 100 %. A scale ≤ 0 steps up to 1. */
+double lw_fit_zoom_step (double scale, int direction, double min_scale, double max_scale);
+
 G_END_DECLS

@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * lw_codec_decode_bytes parses the container, looks the codec up by id and runs its decoder,
- * so one target covers the container and all codecs. The only acceptable outcomes are a
- * tensor or a GError; whatever comes back is freed so leaks show up under LeakSanitizer.
+ * so one target covers the container and all codecs; lw_latent_inspect_bytes then runs on the
+ * same bytes. The only acceptable outcomes are a result or a GError; whatever comes back is
+ * freed so leaks show up under LeakSanitizer.
  *
  * A valid container may declare up to 16384×16384×4 samples, and a codec stream can be
  * tiny yet honestly that large (a flat image); decoding it would take gigabytes and
@@ -20,6 +21,7 @@
 #include "lw-bitstream.h"
 #include "lw-codec.h"
 #include "lw-error.h"
+#include "lw-latent-inspect.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -104,6 +106,18 @@ run_one (const uint8_t *data, size_t size, gboolean *checksum_failed)
     abort ();
   *checksum_failed = g_error_matches (error, LW_ERROR, LW_ERROR_CHECKSUM);
   g_clear_error (&error);
+
+  /* The latent inspector runs the same checks and decoding steps up to the latent: the same
+   * contract, and it must accept every file with a latent that the decoder accepts */
+  LwLatentInfo *info = lw_latent_inspect_bytes (data, size, &error);
+  if ((info == NULL) == (error == NULL))
+    abort ();
+  if (error != NULL && (error->domain != LW_ERROR || error->message == NULL))
+    abort ();
+  if (t != NULL && codec != NULL && codec->inspect != NULL && info == NULL)
+    abort ();
+  g_clear_error (&error);
+  lw_latent_info_free (info);
   lw_tensor_free (t);
 }
 

@@ -1,0 +1,160 @@
+/* lw-preferences.c — the Preferences window, bound to the application's settings
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every control is bound to its GSettings key (g_settings_bind), so the pages hear a change
+ * the moment it is made, and the ranges are the schema's.
+ */
+#define G_LOG_DOMAIN "lw-preferences"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-preferences.h"
+
+static const char *const schemes[] = { "default", "light", "dark" };
+
+static void
+apply_color_scheme (GSettings *settings)
+{
+  g_autofree char *scheme = g_settings_get_string (settings, "color-scheme");
+  AdwColorScheme value = ADW_COLOR_SCHEME_DEFAULT;
+
+  if (g_str_equal (scheme, "light"))
+    value = ADW_COLOR_SCHEME_FORCE_LIGHT;
+  else if (g_str_equal (scheme, "dark"))
+    value = ADW_COLOR_SCHEME_FORCE_DARK;
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), value);
+}
+
+static void
+on_color_scheme_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  apply_color_scheme (settings);
+}
+
+void
+lw_preferences_follow_color_scheme (GSettings *settings)
+{
+  if (settings == NULL)
+    return;
+  apply_color_scheme (settings);
+  g_signal_connect (settings, "changed::color-scheme", G_CALLBACK (on_color_scheme_changed_cb),
+                    NULL);
+}
+
+static gboolean
+scheme_to_index (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  const char *s = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    if (g_str_equal (s, schemes[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+index_to_scheme (const GValue       *value,
+                 const GVariantType *type,
+                 gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  return g_variant_new_string (schemes[MIN (i, G_N_ELEMENTS (schemes) - 1)]);
+}
+
+static GtkWidget *
+spin_row (GSettings  *settings,
+          const char *key,
+          const char *title,
+          const char *subtitle,
+          double      lower,
+          double      upper,
+          double      step,
+          guint       digits)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (lower, upper, step);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  g_settings_bind (settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
+  return row;
+}
+
+GtkWindow *
+lw_preferences_new (GtkWindow *parent,
+                    GSettings *settings)
+{
+  GtkWidget *window = adw_preferences_window_new ();
+  GtkWidget *page = adw_preferences_page_new ();
+  GtkWidget *group, *row, *toggle;
+
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), _("General"));
+  adw_preferences_page_set_icon_name (ADW_PREFERENCES_PAGE (page), "preferences-system-symbolic");
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+
+  if (settings == NULL)
+    {
+      group = adw_preferences_group_new ();
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("The settings schema is not installed, so "
+                                               "preferences cannot be kept."));
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+      return GTK_WINDOW (window);
+    }
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Appearance"));
+  row = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Style"));
+  {
+    const char *labels[] = { _("Follow System"), _("Light"), _("Dark"), NULL };
+    g_autoptr (GtkStringList) model = gtk_string_list_new (labels);
+    adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  }
+  g_settings_bind_with_mapping (settings, "color-scheme", row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, scheme_to_index, index_to_scheme,
+                                NULL, NULL);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Image Page"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             spin_row (settings, "diff-gain", _("Difference magnification"),
+                                       _("The heat map shows |original − decoded| times this"),
+                                       1, 256, 1, 0));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             spin_row (settings, "rd-points", _("Points per curve"),
+                                       _("Rate settings each rate–distortion curve is measured at"),
+                                       4, 32, 1, 0));
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("One range for all latents"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Map every latent channel through the same value range"));
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_settings_bind (settings, "latent-common-range", toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  return GTK_WINDOW (window);
+}

@@ -530,9 +530,10 @@ update_zoom_label (LwImagePage *self)
   double zoom = lw_compare_view_get_effective_zoom (self->compare_view);
   g_autofree char *text = NULL;
 
+  /* The fitted scale changes with the window; only a chosen zoom is a number to show. */
   if (lw_compare_view_get_zoom (self->compare_view) == 0.0)
     /* Translators: zoom level while the image is fitted to the view */
-    text = g_strdup_printf (_("Fit %.0f %%"), 100.0 * zoom);
+    text = g_strdup (_("Fit"));
   else
     text = g_strdup_printf ("%.0f %%", 100.0 * zoom);
   gtk_label_set_text (self->zoom_label, text);

@@ -440,7 +440,7 @@ build (LwRdPanel *self)
   gtk_box_append (GTK_BOX (self->box), flow);
 
   self->plot = LW_RD_PLOT (lw_rd_plot_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (self->plot), -1, 280);
+  gtk_widget_set_size_request (GTK_WIDGET (self->plot), -1, 240);
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->plot));
 
   self->progress_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);

@@ -8,6 +8,8 @@
  */
 #define G_LOG_DOMAIN "lw-latent-view"
 
+#include <glib/gi18n.h>
+
 #include "lw-latent-view.h"
 
 #include <math.h>
@@ -211,7 +213,7 @@ grid_set_info (LwLatentGrid *self, const LwLatentInfo *info, gboolean common)
       cairo_surface_mark_dirty (s);
       self->surfaces[k] = s;
       g_autofree char *bits = format_bits (ch->coded_bits);
-      self->captions[k] = g_strdup_printf ("#%u · H=%.2f b · %s", k, ch->entropy_bits, bits);
+      self->captions[k] = g_strdup_printf (_("#%u · H=%.2f b · %s"), k, ch->entropy_bits, bits);
     }
   grid_measure_captions (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -394,11 +396,13 @@ view_update_header (LwLatentView *self)
   g_autofree char *side = format_bits (info->side_bits);
   gsize symbols = (gsize) info->n_channels * info->height * info->width;
   g_autofree char *text = g_strdup_printf (
-      "%s\nlatent %s (%.3f bits/symbol), side %s; per-channel bits %s",
+      /* Translators: latent view header: description, latent size, bits per symbol, side
+       * information size, and how per-channel bits were obtained */
+      _("%s\nlatent %s (%.3f bits/symbol), side %s; per-channel bits %s"),
       info->description != NULL ? info->description : "",
       total, symbols ? info->total_bits / symbols : 0.0, side,
-      info->bits_kind == LW_LATENT_BITS_MEASURED ? "measured from the coder"
-                                                 : "estimated as entropy shares");
+      info->bits_kind == LW_LATENT_BITS_MEASURED ? _("measured from the coder")
+                                                 : _("estimated as entropy shares"));
   gtk_label_set_text (GTK_LABEL (self->header), text);
 }
 
@@ -521,7 +525,7 @@ lw_latent_view_init (LwLatentView *self)
   gtk_widget_set_hexpand (self->scroller, TRUE);
   gtk_widget_set_parent (self->scroller, widget);
 
-  self->placeholder = gtk_label_new ("No latent to show");
+  self->placeholder = gtk_label_new (_("No latent to show"));
   gtk_label_set_wrap (GTK_LABEL (self->placeholder), TRUE);
   gtk_label_set_justify (GTK_LABEL (self->placeholder), GTK_JUSTIFY_CENTER);
   gtk_widget_set_vexpand (self->placeholder, TRUE);
@@ -631,20 +635,20 @@ lw_latent_view_describe_channel (LwLatentView *self, guint k)
   gsize n = (gsize) info->height * info->width;
   g_autofree char *bits = format_bits (ch->coded_bits);
   g_autofree char *pred = ch->predicted
-                              ? g_strdup_printf ("\ncoded as MED residuals: H=%.3f bits/symbol",
+                              ? g_strdup_printf (_("\ncoded as MED residuals: H=%.3f bits/symbol"),
                                                  ch->coded_entropy_bits)
                               : g_strdup ("");
   return g_strdup_printf (
-      "#%u %s (%u×%u)\n"
-      "entropy H=%.3f bits/symbol (%.0f bits for the channel)%s\n"
-      "coded %s = %.3f bits/symbol, %.1f %% of the latent (%s)\n"
-      "zero bin %u of %" G_GSIZE_FORMAT " (%.1f %%)\n"
-      "values min %.4g, max %.4g, mean %.4g, std %.4g",
+      _("#%u %s (%u×%u)\n"
+        "entropy H=%.3f bits/symbol (%.0f bits for the channel)%s\n"
+        "coded %s = %.3f bits/symbol, %.1f %% of the latent (%s)\n"
+        "zero bin %u of %lu (%.1f %%)\n"
+        "values min %.4g, max %.4g, mean %.4g, std %.4g"),
       k, ch->name != NULL ? ch->name : "", info->width, info->height,
       ch->entropy_bits, ch->entropy_bits * n, pred,
       bits, n ? ch->coded_bits / n : 0.0,
       info->total_bits > 0 ? 100.0 * ch->coded_bits / info->total_bits : 0.0,
-      info->bits_kind == LW_LATENT_BITS_MEASURED ? "measured" : "estimated share",
-      ch->n_zero, n, n ? 100.0 * ch->n_zero / n : 0.0,
+      info->bits_kind == LW_LATENT_BITS_MEASURED ? _("measured") : _("estimated share"),
+      ch->n_zero, (unsigned long) n, n ? 100.0 * ch->n_zero / n : 0.0,
       ch->min, ch->max, ch->mean, ch->std);
 }

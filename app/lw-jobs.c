@@ -242,35 +242,51 @@ ms_since (gint64 start_us)
   return (g_get_monotonic_time () - start_us) / 1000.0;
 }
 
-/* Everything the page shows besides the numbers: the decoded pixels, the heat map, the latent.
- * Done here so that the main thread only wraps finished pixels in textures. */
+/* The latent is inspected from the file alone, so it runs beside the decode and measuring on
+ * the second core (this is the thread's function; it returns LwEncodeResult fields). */
+typedef struct
+{
+  GBytes       *lwc;
+  LwLatentInfo *latent;
+  char         *error;
+} LatentJob;
+
+static gpointer
+latent_thread (gpointer data)
+{
+  LatentJob *job = data;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (job->lwc, &len);
+
+  job->latent = lw_latent_inspect_bytes (bytes, len, &error);
+  if (job->latent == NULL)
+    job->error = g_strdup (error->message);
+  return NULL;
+}
+
+/* Everything the page shows besides the numbers: the decoded pixels and the heat map. Done
+ * here so that the main thread only wraps finished pixels in textures. */
 static gboolean
 render_views (LwEncodeRequest *request,
               LwEncodeResult  *result,
               GError         **error)
 {
-  g_autoptr (LwTensor) diff = NULL;
-
   if (!lw_pixels_from_tensor (result->decoded->tensor, &result->pixels, error))
     return FALSE;
   if (request->diff)
     {
-      diff = lw_diff_map (request->image->tensor, result->decoded->tensor, request->diff_gain,
-                          LW_COLORMAP_INFERNO, &result->diff_max, error);
-      if (diff == NULL || !lw_pixels_from_tensor (diff, &result->diff_pixels, error))
+      const LwTensor *image = request->image->tensor;
+      guint w = (guint) image->shape[2], h = (guint) image->shape[1];
+      guint8 *rgb = lw_diff_map_rgb8 (image, result->decoded->tensor, request->diff_gain,
+                                      LW_COLORMAP_INFERNO, &result->diff_max, error);
+      if (rgb == NULL)
         return FALSE;
-    }
-
-  if (request->latent)
-    {
-      g_autoptr (GError) latent_error = NULL;
-      gsize len;
-      const guint8 *data = g_bytes_get_data (result->lwc, &len);
-
-      result->latent_done = TRUE;
-      result->latent = lw_latent_inspect_bytes (data, len, &latent_error);
-      if (result->latent == NULL)
-        result->latent_error = g_strdup (latent_error->message);
+      result->diff_pixels.bytes = g_bytes_new_take (rgb, (gsize) w * h * 3);
+      result->diff_pixels.width = w;
+      result->diff_pixels.height = h;
+      result->diff_pixels.stride = (gsize) w * 3;
+      result->diff_pixels.format = GDK_MEMORY_R8G8B8;
     }
   return TRUE;
 }
@@ -286,6 +302,9 @@ encode_thread (GTask        *task,
   const LwTensor *image = request->image->tensor;
   g_autoptr (LwEncodeResult) result = g_new0 (LwEncodeResult, 1);
   g_autoptr (LwTensor) decoded = NULL;
+  LatentJob latent_job = { NULL, NULL, NULL };
+  GThread *latent = NULL;
+  gboolean measured;
   GError *error = NULL;
   double analyse_ms = 0.0, encode_ms;
   gint64 t0;
@@ -329,9 +348,25 @@ encode_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  if (request->latent)
+    {
+      latent_job.lwc = result->lwc;
+      latent = g_thread_try_new ("lw-latent", latent_thread, &latent_job, NULL);
+      if (latent == NULL)
+        latent_thread (&latent_job); /* no thread to be had: do it here */
+    }
   /* The same measuring code as `latent-workbench-cli run` and RD sweeps. */
-  if (!lw_measure_lwc_partial (codec, image, result->lwc, request->structural, &result->measure,
-                               &decoded, cancellable, &error))
+  measured = lw_measure_lwc_partial (codec, image, result->lwc, request->structural,
+                                     &result->measure, &decoded, cancellable, &error);
+  if (request->latent)
+    {
+      if (latent != NULL)
+        g_thread_join (latent);
+      result->latent_done = TRUE;
+      result->latent = g_steal_pointer (&latent_job.latent);
+      result->latent_error = g_steal_pointer (&latent_job.error);
+    }
+  if (!measured)
     {
       g_task_return_error (task, error);
       return;

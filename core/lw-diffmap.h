@@ -23,4 +23,9 @@ G_BEGIN_DECLS
 LwTensor *lw_diff_map (const LwTensor *ref, const LwTensor *test, double gain, LwColormap map,
                        double *max_diff_out, GError **error);
 
+/* The same map as 8-bit RGB, interleaved: H·W·3 bytes, row by row, ready for display
+ * (free with g_free). Values equal lw_diff_map's × 255 exactly. */
+guint8   *lw_diff_map_rgb8 (const LwTensor *ref, const LwTensor *test, double gain,
+                            LwColormap map, double *max_diff_out, GError **error);
+
 G_END_DECLS

@@ -172,6 +172,37 @@ test_bad_input (void)
   g_assert_cmpfloat (max_diff, ==, 0.0);
 }
 
+/* The 8-bit interleaved map is the float map × 255, pixel for pixel, and errors the same */
+static void
+test_rgb8_matches (void)
+{
+  g_autoptr (LwTensor) a = lw_tensor_new_3d (4, 37, 53);
+  g_autoptr (LwTensor) b = lw_tensor_new_3d (4, 37, 53);
+  g_autoptr (LwTensor) f = NULL;
+  g_autofree guint8 *rgb = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  double max_f, max_b;
+  gsize plane = 37 * 53;
+
+  for (gsize i = 0; i < lw_tensor_numel (a); i++)
+    {
+      a->data[i] = (float) g_rand_double (rand);
+      b->data[i] = a->data[i] + (float) g_rand_double_range (rand, -0.1, 0.1);
+    }
+  f = lw_diff_map (a, b, 3.0, LW_COLORMAP_INFERNO, &max_f, &error);
+  g_assert_no_error (error);
+  rgb = lw_diff_map_rgb8 (a, b, 3.0, LW_COLORMAP_INFERNO, &max_b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (max_f, ==, max_b);
+  for (gsize i = 0; i < plane; i++)
+    for (gsize k = 0; k < 3; k++)
+      g_assert_cmpint ((int) lrintf (f->data[k * plane + i] * 255.0f), ==, rgb[3 * i + k]);
+
+  g_assert_null (lw_diff_map_rgb8 (a, b, 0.5, LW_COLORMAP_INFERNO, NULL, &error));
+  g_assert_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM);
+}
+
 static void
 test_speed (void)
 {
@@ -207,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/diffmap/single-pixel", test_single_pixel);
   g_test_add_func ("/diffmap/alpha-ignored", test_alpha_ignored);
   g_test_add_func ("/diffmap/bad-input", test_bad_input);
+  g_test_add_func ("/diffmap/rgb8-matches", test_rgb8_matches);
   g_test_add_func ("/diffmap/speed", test_speed);
   return g_test_run ();
 }

@@ -85,21 +85,28 @@ on_image_loaded_cb (GObject      *source,
   _lw_image_page_update_busy (self);
 }
 
+/* A newer load (image or experiment) replaces an older one still running. */
+static LoadData *
+load_data_new (LwImagePage *self,
+               GFile       *file)
+{
+  LoadData *data = g_new0 (LoadData, 1);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  g_weak_ref_init (&data->page, self);
+  data->cancellable = g_object_ref (self->load_cancellable);
+  data->file = g_object_ref (file);
+  return data;
+}
+
 static void
 start_image_load (LwImagePage *self,
                   GFile       *file)
 {
-  LoadData *data;
+  LoadData *data = load_data_new (self, file);
 
-  /* A newer load replaces an older one still running. */
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
-  data = g_new0 (LoadData, 1);
-  g_weak_ref_init (&data->page, self);
-  data->cancellable = g_object_ref (self->load_cancellable);
-  data->file = g_object_ref (file);
   lw_load_image_async (NULL, file, self->load_cancellable, on_image_loaded_cb, data);
   _lw_image_page_update_busy (self);
 }
@@ -179,15 +186,8 @@ lw_image_page_open (LwImagePage *self,
   if (is_experiment (file))
     {
       g_autoptr (GTask) task = NULL;
-      LoadData *data;
+      LoadData *data = load_data_new (self, file);
 
-      g_cancellable_cancel (self->load_cancellable);
-      g_clear_object (&self->load_cancellable);
-      self->load_cancellable = g_cancellable_new ();
-      data = g_new0 (LoadData, 1);
-      g_weak_ref_init (&data->page, self);
-      data->cancellable = g_object_ref (self->load_cancellable);
-      data->file = g_object_ref (file);
       task = g_task_new (NULL, self->load_cancellable, on_project_loaded_cb, data);
       g_task_set_task_data (task, g_object_ref (file), g_object_unref);
       g_task_run_in_thread (task, project_load_thread);

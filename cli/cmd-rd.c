@@ -18,6 +18,7 @@
 #include "lw-error.h"
 #include "lw-image-io.h"
 #include "lw-rd.h"
+#include "lw-rd-csv.h"
 
 #define RD_DEFAULT_POINTS 8
 #define RD_MAX_POINTS     64
@@ -296,25 +297,6 @@ print_json (RdCodecRun *runs,
 /* Output: CSV */
 
 static void
-csv_append_field (GString    *s,
-                  const char *text)
-{
-  if (strpbrk (text, ",\"\n\r") == NULL)
-    {
-      g_string_append (s, text);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
 csv_append_number (GString *s,
                    double   value,
                    int      decimals)
@@ -342,11 +324,11 @@ build_csv (RdCodecRun *runs,
           {
             const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
 
-            csv_append_field (s, runs[c].label);
+            lw_csv_append_field (s, runs[c].label);
             g_string_append_c (s, ',');
-            csv_append_field (s, labels[i]);
+            lw_csv_append_field (s, labels[i]);
             g_string_append_c (s, ',');
-            csv_append_field (s, runs[c].codec->sweep_param);
+            lw_csv_append_field (s, runs[c].codec->sweep_param);
             csv_append_number (s, pt->param, 6);
             g_string_append_printf (s, ",%" G_GSIZE_FORMAT, pt->bytes);
             csv_append_number (s, pt->bpp, 6);

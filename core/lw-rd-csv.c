@@ -10,9 +10,9 @@
 
 #include "lw-error.h"
 
-static void
-append_text (GString    *s,
-             const char *text)
+void
+lw_csv_append_field (GString    *s,
+                     const char *text)
 {
   if (text == NULL)
     return;
@@ -81,9 +81,9 @@ lw_rd_curves_to_csv (LwRdCurve * const *curves,
         {
           const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
 
-          append_text (s, curve->codec);
+          lw_csv_append_field (s, curve->codec);
           g_string_append_c (s, ',');
-          append_text (s, curve->label);
+          lw_csv_append_field (s, curve->label);
           append_number (s, pt->param);
           /* an integer: a double would lose sizes above 2^53 and %.6g even small ones */
           g_string_append_printf (s, ",%" G_GSIZE_FORMAT, pt->bytes);

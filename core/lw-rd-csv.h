@@ -16,6 +16,10 @@
 
 G_BEGIN_DECLS
 
+/* Appends one CSV text field, quoted (RFC 4180) when it holds a comma, quote, CR or LF; NULL
+ * appends nothing (an empty field). */
+void      lw_csv_append_field      (GString *s, const char *text);
+
 /* The CSV text of the curves' points, in curve order, then point order. NULL entries in
  * `curves` are skipped; a NULL codec or label is written as an empty field. (transfer full) */
 char     *lw_rd_curves_to_csv      (LwRdCurve * const *curves, guint n_curves);

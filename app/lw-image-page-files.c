@@ -531,6 +531,24 @@ save_action (GSimpleAction *action,
   ask_save (LW_IMAGE_PAGE (user_data), kind);
 }
 
+void
+lw_image_page_save_as (LwImagePage *self,
+                       const char  *what,
+                       const char  *path)
+{
+  static const char *const names[] = { "experiment", "decoded", "bitstream", "plot", "csv" };
+
+  g_return_if_fail (LW_IS_IMAGE_PAGE (self));
+  g_return_if_fail (path != NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_strcmp0 (what, names[i]) == 0)
+      {
+        save_to (self, (SaveKind) i, path);
+        return;
+      }
+  g_return_if_reached ();
+}
+
 static const GActionEntry file_actions[] = {
   { "open", open_action, NULL, NULL, NULL, { 0 } },
   { "open-recent", open_recent_action, "s", NULL, NULL, { 0 } },

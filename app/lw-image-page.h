@@ -53,6 +53,12 @@ LwProject      *lw_image_page_to_project       (LwImagePage *self);
 gboolean        lw_image_page_save_experiment  (LwImagePage *self,
                                                 const char  *path,
                                                 GError     **error);
+/* Saves what the save actions save, without asking for a file: `what` is "experiment",
+ * "decoded", "bitstream", "plot" or "csv". Written in the background; the outcome is
+ * announced with the "toast" signal ("Saved “NAME”" or why not). */
+void            lw_image_page_save_as          (LwImagePage *self,
+                                                const char  *what,
+                                                const char  *path);
 /* (transfer none): the page's parts, for tests */
 LwRdPanel      *lw_image_page_get_rd_panel     (LwImagePage *self);
 LwCompareView  *lw_image_page_get_compare_view (LwImagePage *self);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "lw-codec.h"
+#include "lw-error.h"
+#include "lw-param-controls.h"
 #include "lw-rate-map.h"
 #include "lw-samples.h"
 #include "lw-settings.h"
@@ -313,6 +315,58 @@ test_rate_map (void)
   g_assert_cmpfloat (map.lower, ==, 0.0);
 }
 
+/* The controls come from each codec's parameter description: one per parameter, numeric
+ * sliders over exactly the spec's range (in lw-rate-map positions), values set through them
+ * checked against the same range. */
+static void
+test_controls_from_spec (void)
+{
+  GtkWidget *controls = g_object_ref_sink (lw_param_controls_new ());
+  const LwCodec **codecs = lw_codec_list ();
+  guint n_changed = 0;
+
+  for (guint c = 0; codecs[c] != NULL; c++)
+    {
+      const LwCodec *codec = codecs[c];
+      g_autoptr (LwParams) params = lw_params_new (codec);
+
+      lw_param_controls_set_params (LW_PARAM_CONTROLS (controls), params);
+      for (guint i = 0; i < codec->n_params; i++)
+        {
+          const LwParamSpec *spec = &codec->params[i];
+          GtkAdjustment *adj = lw_param_controls_get_adjustment (LW_PARAM_CONTROLS (controls),
+                                                                 spec->name);
+          g_autoptr (GError) error = NULL;
+          LwRateMap map;
+
+          if (spec->type != LW_PARAM_INT && spec->type != LW_PARAM_DOUBLE)
+            {
+              g_assert_null (adj);
+              continue;
+            }
+          g_assert_nonnull (adj);
+          lw_rate_map_init (&map, spec, g_str_equal (spec->name, codec->sweep_param) &&
+                                          codec->sweep_descending);
+          g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (adj), map.lower, 1e-9);
+          g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adj), map.upper, 1e-9);
+          g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adj),
+                                          lw_rate_map_to_slider (&map, spec->default_value), 1e-9);
+          /* The far end of the slider is the far end of the range */
+          gtk_adjustment_set_value (adj, map.upper);
+          g_assert_cmpfloat (lw_params_get (lw_param_controls_get_params (LW_PARAM_CONTROLS (controls)),
+                                            spec->name), ==,
+                             codec->sweep_descending && g_str_equal (spec->name, codec->sweep_param)
+                               ? spec->min : spec->max);
+          g_assert_false (lw_param_controls_set_value (LW_PARAM_CONTROLS (controls), spec->name,
+                                                       spec->max + 1e6, &error));
+          g_assert_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM);
+          n_changed++;
+        }
+    }
+  g_assert_cmpuint (n_changed, >, 8);
+  g_assert_finalize_object (controls);
+}
+
 /* Closing the window remembers codec and rate (GSETTINGS_BACKEND=memory in tests). */
 static void
 test_settings_saved (void)
@@ -365,6 +419,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/app-window/rate-map", test_rate_map);
+  g_test_add_func ("/app-window/controls-from-spec", test_controls_from_spec);
   g_test_add_func ("/app-window/rate-changes-bpp", test_rate_changes_bpp);
   g_test_add_func ("/app-window/coalescing-shows-latest", test_coalescing_shows_latest);
   g_test_add_func ("/app-window/bad-file-keeps-window", test_bad_file_keeps_window);

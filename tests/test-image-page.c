@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "lw-error.h"
 #include "lw-image-io.h"
@@ -404,6 +405,137 @@ test_bad_input (Fixture       *fx,
     }
 }
 
+static void
+wait_toasts (Fixture *fx,
+             guint    n)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_once (WAIT_MS, on_timeout_cb, &timed_out);
+
+  while (!timed_out && fx->n_toasts < n)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* The decoded PNG and the .lwc saved from the page agree with each other through the CLI's
+ * decoder; the original is never overwritten. */
+static void
+test_save_files (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (fx->dir, "original.png", NULL);
+  g_autofree char *png = g_build_filename (fx->dir, "decoded.png", NULL);
+  g_autofree char *lwc = g_build_filename (fx->dir, "stream.lwc", NULL);
+  g_autofree char *redecoded = g_build_filename (fx->dir, "redecoded.png", NULL);
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len, after_len;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwTensor) a = NULL;
+  g_autoptr (LwTensor) b = NULL;
+  guint n = fx->n_toasts;
+  int status = -1;
+
+  /* Work on a copy so that a failure here cannot touch the bundled sample */
+  g_assert_true (g_file_get_contents (lw_image_page_get_image_path (fx->page), &before,
+                                      &before_len, NULL));
+  g_assert_true (g_file_set_contents (copy, before, before_len, NULL));
+  open_path (fx, copy);
+  wait_for_result (fx->page);
+
+  lw_image_page_save_as (fx->page, "decoded", png);
+  wait_toasts (fx, n + 1);
+  g_assert_nonnull (strstr (fx->last_toast, "Saved"));
+  lw_image_page_save_as (fx->page, "bitstream", lwc);
+  wait_toasts (fx, n + 2);
+  g_assert_nonnull (strstr (fx->last_toast, "Saved"));
+
+  {
+    const char *argv[] = { g_getenv ("LW_CLI"), "decode", lwc, redecoded, NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  a = lw_image_load (png, NULL, &error);
+  g_assert_no_error (error);
+  b = lw_image_load (redecoded, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lw_tensor_same_shape (a, b));
+  g_assert_cmpmem (a->data, lw_tensor_numel (a) * sizeof (float), b->data,
+                   lw_tensor_numel (b) * sizeof (float));
+
+  /* Saving the decoded image over its original is refused; the file stays as it was */
+  lw_image_page_save_as (fx->page, "decoded", copy);
+  wait_toasts (fx, n + 3);
+  g_assert_nonnull (strstr (fx->last_toast, "original"));
+  g_assert_true (g_file_get_contents (copy, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+/* A file dropped on the page opens like one chosen in the dialog. */
+static void
+test_drop (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fx->page));
+  g_autofree char *copy = g_build_filename (fx->dir, "dropped.png", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  GtkDropTarget *target = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (copy);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_true (g_file_get_contents (lw_image_page_get_image_path (fx->page), &bytes, &len,
+                                      NULL));
+  g_assert_true (g_file_set_contents (copy, bytes, len, NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (target);
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_assert_true (accepted);
+  wait_for_result (fx->page);
+  g_assert_cmpstr (lw_image_page_get_image_path (fx->page), ==, copy);
+}
+
+/* An image whose header claims 20000×20000 pixels is refused before anything is allocated. */
+static void
+test_huge_image (Fixture       *fx,
+                 gconstpointer  data)
+{
+  static const guint8 png[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+    0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20, 8, 2, 0, 0, 0,
+    0, 0, 0, 0, /* CRC, filled in below */
+    0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82,
+  };
+  guint8 file[sizeof png];
+  g_autofree char *path = g_build_filename (fx->dir, "huge.png", NULL);
+  guint n = fx->n_toasts;
+  guint32 crc;
+
+  memcpy (file, png, sizeof png);
+  crc = (guint32) crc32 (0, file + 12, 17);
+  file[29] = crc >> 24;
+  file[30] = (crc >> 16) & 0xff;
+  file[31] = (crc >> 8) & 0xff;
+  file[32] = crc & 0xff;
+  g_assert_true (g_file_set_contents (path, (const char *) file, sizeof file, NULL));
+  open_path (fx, path);
+  wait_toasts (fx, n + 1);
+  g_assert_nonnull (strstr (fx->last_toast, "huge.png"));
+  g_assert_nonnull (strstr (fx->last_toast, "16384"));
+  g_assert_cmpstr (lw_image_page_get_image_path (fx->page), !=, path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,5 +557,8 @@ main (int   argc,
   ADD ("rd-curves", test_rd_curves);
   ADD ("experiment-round-trip", test_experiment_round_trip);
   ADD ("bad-input", test_bad_input);
+  ADD ("save-files", test_save_files);
+  ADD ("drop", test_drop);
+  ADD ("huge-image", test_huge_image);
   return g_test_run ();
 }

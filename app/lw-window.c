@@ -231,6 +231,14 @@ lw_window_get_image_page (LwWindow *self)
   return self->image_page;
 }
 
+static void
+on_toast_dismissed_cb (LwWindow *self,
+                       AdwToast *toast)
+{
+  if (self->toast == toast)
+    g_clear_weak_pointer (&self->toast);
+}
+
 void
 lw_window_show_toast (LwWindow   *self,
                       const char *text)
@@ -239,11 +247,20 @@ lw_window_show_toast (LwWindow   *self,
   AdwToast *toast;
 
   g_return_if_fail (LW_IS_WINDOW (self));
-  /* One message at a time: a failing codec would otherwise queue one per slider step. */
+  /* One message at a time: a failing codec would otherwise queue one per slider step. A toast
+   * still on show gets the new text rather than being dismissed for a new one: dismissing a
+   * toast during its show animation and closing the window before the hide animation ends
+   * makes libadwaita 1.2 unref a finalized toast. */
   if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
+    {
+      adw_toast_set_title (self->toast, markup);
+      return;
+    }
   toast = adw_toast_new (markup);
   adw_toast_set_timeout (toast, 6);
   g_set_weak_pointer (&self->toast, toast);
+  /* From the moment it starts to hide, a new message needs a new toast. */
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

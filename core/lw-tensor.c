@@ -111,6 +111,7 @@ LwTensor *
 lw_tensor_copy (const LwTensor *t)
 {
   LwTensor *c = new_or_abort (t->ndim, t->shape);
+  c->sample_rate = t->sample_rate;
   memcpy (c->data, t->data, lw_tensor_numel (t) * sizeof (float));
   return c;
 }

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Data are contiguous, row-major (last dimension fastest). Images are C×H×W with values in
- * [0, 1]; audio is C×T. The struct is public for kernels; treat shape and ndim as read-only.
+ * [0, 1]; audio is C×T in [−1, 1] with its sample rate. The struct is public for kernels; treat shape and ndim as read-only.
  */
 #pragma once
 
@@ -17,6 +17,7 @@ typedef struct
   guint  ndim;
   gsize  shape[LW_TENSOR_MAX_DIMS]; /* unused dimensions are 1 */
   float *data;                      /* owned, 64-byte aligned, numel floats */
+  double sample_rate;               /* audio (C×T): samples per second per channel; 0 otherwise */
 } LwTensor;
 
 LwTensor *lw_tensor_new      (guint ndim, const gsize *shape, GError **error);
@@ -26,7 +27,7 @@ LwTensor *lw_tensor_new_uninit (guint ndim, const gsize *shape, GError **error);
 LwTensor *lw_tensor_new_1d   (gsize n0);
 LwTensor *lw_tensor_new_2d   (gsize n0, gsize n1);
 LwTensor *lw_tensor_new_3d   (gsize n0, gsize n1, gsize n2);
-LwTensor *lw_tensor_copy     (const LwTensor *t);
+LwTensor *lw_tensor_copy     (const LwTensor *t);  /* sample_rate included */
 void      lw_tensor_free     (LwTensor *t);
 gsize     lw_tensor_numel    (const LwTensor *t);
 gboolean  lw_tensor_same_shape (const LwTensor *a, const LwTensor *b);

@@ -7,7 +7,7 @@ packages="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libjson-glib-dev libgtk-4-dev libadwaita-1-dev
   libpng-dev libjpeg-dev libopenjp2-7-dev libwebp-dev zlib1g-dev
   libopenblas-dev liblapacke-dev
-  libsndfile1-dev libopus-dev libsamplerate0-dev libfftw3-dev
+  libsndfile1-dev libopus-dev libsamplerate0-dev libfftw3-dev portaudio19-dev
   gettext desktop-file-utils appstream libglib2.0-bin
   xvfb xauth imagemagick dbus
   python3-numpy python3-scipy python3-pywt python3-skimage"

@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "lw-audio-metrics.h"
 #include "lw-bitstream.h"
 #include "lw-error.h"
 #include "lw-metrics.h"
@@ -22,7 +23,12 @@ typedef struct
   LwBitstream       *file;
   const LwCodec     *codec;  /* NULL when the id is not in this build's registry */
   double             bpp;    /* NaN unless an image */
-  double             ratio;
+  double             ratio;  /* image: raw 8-bit size / size; audio: 16-bit PCM size / size */
+  /* audio (C×T with a "sample_rate" parameter); NaN otherwise */
+  double             sample_rate;
+  double             seconds;
+  double             kbps;
+  double             bits_per_sample;
 } InfoData;
 
 static const LwParamSpec *
@@ -77,12 +83,22 @@ print_info_text (const InfoData *d)
   else
     g_print ("codec:      unknown (id %u; not in this build)\n", id);
   g_print ("media:      %s\n", cli_media_kind_name (kind));
-  g_print ("shape:      %s%s\n", shape, kind == LW_MEDIA_IMAGE && lw_bitstream_get_ndim (d->file) == 3
-                                           ? " (C×H×W)" : "");
+  guint ndim = lw_bitstream_get_ndim (d->file);
+  g_print ("shape:      %s%s\n", shape,
+           kind == LW_MEDIA_IMAGE && ndim == 3   ? " (C×H×W)"
+           : kind == LW_MEDIA_AUDIO && ndim == 2 ? " (C×T)"
+                                                 : "");
   if (!isnan (d->bpp))
     {
       g_autofree char *ratio = cli_format_double (d->ratio, 1);
       g_print ("rate:       %.4f bpp, %s:1\n", d->bpp, ratio);
+    }
+  if (!isnan (d->kbps))
+    {
+      g_autofree char *ratio = cli_format_double (d->ratio, 1);
+      g_print ("audio:      %.0f Hz, %.3f s\n", d->sample_rate, d->seconds);
+      g_print ("rate:       %.2f kbit/s, %.4f bits/sample, %s:1 vs 16-bit PCM\n", d->kbps,
+               d->bits_per_sample, ratio);
     }
   g_print ("parameters: %u\n", n_params);
   for (guint i = 0; i < n_params; i++)
@@ -134,6 +150,13 @@ print_info_json (const InfoData *d)
   json_builder_end_array (b);
   cli_json_add_double (b, "bpp", d->bpp);
   cli_json_add_double (b, "ratio", d->ratio);
+  if (!isnan (d->kbps))
+    {
+      cli_json_add_double (b, "sample_rate", d->sample_rate);
+      cli_json_add_double (b, "seconds", d->seconds);
+      cli_json_add_double (b, "kbps", d->kbps);
+      cli_json_add_double (b, "bits_per_sample", d->bits_per_sample);
+    }
 
   json_builder_set_member_name (b, "params");
   json_builder_begin_array (b);
@@ -193,7 +216,8 @@ cli_cmd_info (int    argc,
   };
 
   if (!cli_parse_options ("info", "FILE.lwc",
-                          "Show the header, parameters and chunks of a .lwc file.",
+                          "Show the header, parameters and chunks of a .lwc file (for audio also\n"
+                          "the sample rate, duration and kbit/s).",
                           entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (argc != 2)
@@ -232,6 +256,21 @@ cli_cmd_info (int    argc,
       d.bpp = lw_bpp (d.size, w, h);
       d.ratio = lw_compression_ratio (d.size, w, h, c);
     }
+  d.sample_rate = d.seconds = d.kbps = d.bits_per_sample = NAN;
+  if (lw_bitstream_get_media_kind (file) == LW_MEDIA_AUDIO && lw_bitstream_get_ndim (file) == 2
+      && lw_bitstream_get_param (file, "sample_rate", &d.sample_rate) && d.sample_rate > 0
+      && lw_bitstream_get_dim (file, 1) > 0)
+    {
+      gsize c = lw_bitstream_get_dim (file, 0);
+      gsize t = lw_bitstream_get_dim (file, 1);
+
+      d.seconds = t / d.sample_rate;
+      d.kbps = lw_kbps (d.size, t, d.sample_rate);
+      d.bits_per_sample = lw_bits_per_sample (d.size, t, c);
+      d.ratio = 2.0 * c * t / (double) d.size;
+    }
+  else
+    d.sample_rate = NAN;
 
   if (json)
     print_info_json (&d);

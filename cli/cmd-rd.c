@@ -6,6 +6,10 @@
  * curve's point k is the mean bpp and mean PSNR (etc.) over the images at sweep value k.
  * Bjøntegaard deltas compare each codec with the FIRST codec given, on the mean curves and
  * on each image's curves.
+ *
+ * Audio inputs (by extension, lw_audio_path_is_audio) take audio codecs: the tables then show
+ * kbit/s, bits per sample (per channel), SNR, SI-SDR, PSNR (WaLLoC's convention) and LSD, and
+ * BD-rate runs on bits per sample against that PSNR. Image output is unchanged.
  */
 #define G_LOG_DOMAIN "lw-cli"
 
@@ -15,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lw-audio-io.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
 #include "lw-rd.h"
@@ -126,6 +131,30 @@ print_curve_text (const LwCodec   *codec,
 }
 
 static void
+print_curve_text_audio (const LwCodec   *codec,
+                        const LwRdCurve *curve,
+                        const char      *heading)
+{
+  const LwParamSpec *spec = &codec->params[lw_params_index (codec, codec->sweep_param)];
+
+  g_print ("%s%s\n", heading, lw_rd_curve_is_monotone (curve) ? "" : "  (PSNR not monotone)");
+  g_print ("  %12s %9s %9s %8s %8s %8s %7s %9s %9s\n", codec->sweep_param, "kbit/s",
+           "bits/smp", "SNR", "SI-SDR", "PSNR", "LSD", "enc ms", "dec ms");
+  for (guint k = 0; k < curve->points->len; k++)
+    {
+      const LwRdPoint *pt = &g_array_index (curve->points, LwRdPoint, k);
+      g_autofree char *param = lw_param_format (spec, pt->param);
+      g_autofree char *snr = cli_format_double (pt->snr, 2);
+      g_autofree char *si_sdr = cli_format_double (pt->si_sdr, 2);
+      g_autofree char *psnr = cli_format_double (pt->psnr, 2);
+      g_autofree char *lsd = cli_format_double (pt->lsd, 3);
+
+      g_print ("  %12s %9.2f %9.4f %8s %8s %8s %7s %9.1f %9.1f\n", param, pt->kbps, pt->bpp,
+               snr, si_sdr, psnr, lsd, pt->encode_ms, pt->decode_ms);
+    }
+}
+
+static void
 print_text (RdCodecRun *runs,
             guint       n_codecs,
             char      **labels,
@@ -141,13 +170,21 @@ print_text (RdCodecRun *runs,
       for (guint i = 0; i < n_images; i++)
         {
           g_autofree char *heading = g_strdup_printf ("%s:", labels[i]);
-          print_curve_text (codec, runs[c].curves[i], heading);
+          if (codec->kind == LW_MEDIA_AUDIO)
+            print_curve_text_audio (codec, runs[c].curves[i], heading);
+          else
+            print_curve_text (codec, runs[c].curves[i], heading);
         }
       if (n_images > 1)
         {
           g_autofree char *heading =
-            g_strdup_printf ("mean over %u images at matched %s:", n_images, codec->sweep_param);
-          print_curve_text (codec, runs[c].mean, heading);
+            g_strdup_printf ("mean over %u %s at matched %s:", n_images,
+                             codec->kind == LW_MEDIA_AUDIO ? "files" : "images",
+                             codec->sweep_param);
+          if (codec->kind == LW_MEDIA_AUDIO)
+            print_curve_text_audio (codec, runs[c].mean, heading);
+          else
+            print_curve_text (codec, runs[c].mean, heading);
         }
     }
 
@@ -199,6 +236,15 @@ add_points_json (JsonBuilder     *b,
       cli_json_add_double (b, "dim_reduction", pt->dim_reduction);
       cli_json_add_double (b, "encode_ms", pt->encode_ms);
       cli_json_add_double (b, "decode_ms", pt->decode_ms);
+      /* Audio only, so image output stays as it was; bpp is then bits per sample */
+      if (codec->kind == LW_MEDIA_AUDIO)
+        {
+          cli_json_add_double (b, "kbps", pt->kbps);
+          cli_json_add_double (b, "bits_per_sample", pt->bpp);
+          cli_json_add_double (b, "snr", pt->snr);
+          cli_json_add_double (b, "si_sdr", pt->si_sdr);
+          cli_json_add_double (b, "lsd", pt->lsd);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -310,10 +356,13 @@ static GString *
 build_csv (RdCodecRun *runs,
            guint       n_codecs,
            char      **labels,
-           guint       n_images)
+           guint       n_images,
+           gboolean    audio)
 {
   GString *s = g_string_new ("codec,image,sweep_param,param,bytes,bpp,psnr,psnr_y,ssim,ms_ssim,"
-                             "dim_reduction,encode_ms,decode_ms\n");
+                             "dim_reduction,encode_ms,decode_ms");
+  /* Audio sweeps add their columns at the end; image CSVs are unchanged */
+  g_string_append (s, audio ? ",kbps,snr,si_sdr,lsd\n" : "\n");
 
   for (guint c = 0; c < n_codecs; c++)
     for (guint i = 0; i < n_images; i++)
@@ -339,6 +388,13 @@ build_csv (RdCodecRun *runs,
             csv_append_number (s, pt->dim_reduction, 4);
             csv_append_number (s, pt->encode_ms, 3);
             csv_append_number (s, pt->decode_ms, 3);
+            if (audio)
+              {
+                csv_append_number (s, pt->kbps, 4);
+                csv_append_number (s, pt->snr, 4);
+                csv_append_number (s, pt->si_sdr, 4);
+                csv_append_number (s, pt->lsd, 4);
+              }
             g_string_append_c (s, '\n');
           }
       }
@@ -354,6 +410,7 @@ cli_cmd_rd (int    argc,
   g_auto (GStrv) labels = NULL;
   g_autoptr (GError) error = NULL;
   gboolean json = FALSE;
+  gboolean audio = FALSE;
   int n_points = RD_DEFAULT_POINTS;
   int status = CLI_EXIT_OK;
   guint n_codecs, n_images, n_deltas = 0;
@@ -378,7 +435,10 @@ cli_cmd_rd (int    argc,
   if (!cli_parse_options ("rd", "IMAGE…",
                           "Sweep each codec’s rate parameter on each image, average the curves\n"
                           "at matched settings, and compute BD-rate/BD-PSNR against the first\n"
-                          "codec (on the mean curves and per image).",
+                          "codec (on the mean curves and per image).\n"
+                          "Audio files (WAV, FLAC, Ogg, AIFF) take audio codecs: the tables\n"
+                          "show kbit/s, bits/sample, SNR, SI-SDR, PSNR and LSD; BD-rate uses\n"
+                          "bits/sample and PSNR.",
                           entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (codec_names == NULL || codec_names[0] == NULL)
@@ -393,6 +453,13 @@ cli_cmd_rd (int    argc,
   n_codecs = g_strv_length (codec_names);
   n_images = (guint) argc - 1;
   paths = argv + 1;
+  /* One kind per run: the curves of images and of audio do not share axes */
+  audio = lw_audio_path_is_audio (paths[0]);
+  for (guint i = 1; i < n_images; i++)
+    if (lw_audio_path_is_audio (paths[i]) != audio)
+      return cli_usage_error ("rd", "%s is %s but %s is %s: sweep images and audio separately",
+                              paths[0], audio ? "audio" : "an image", paths[i],
+                              audio ? "an image" : "audio");
 
   runs = g_new0 (RdCodecRun, n_codecs);
   for (guint c = 0; c < n_codecs; c++)
@@ -417,11 +484,18 @@ cli_cmd_rd (int    argc,
                 goto out;
               }
         }
-      if (runs[c].codec->kind != LW_MEDIA_IMAGE || runs[c].codec->sweep_param == NULL ||
+      if ((runs[c].codec->kind == LW_MEDIA_AUDIO) != audio)
+        {
+          status = cli_usage_error ("rd", "codec “%s” is %s codec but %s is %s", runs[c].label,
+                                    audio ? "an image" : "an audio", paths[0],
+                                    audio ? "audio" : "an image");
+          goto out;
+        }
+      if (runs[c].codec->sweep_param == NULL ||
           lw_params_index (runs[c].codec, runs[c].codec->sweep_param) < 0)
         {
-          status = cli_usage_error ("rd", "codec “%s” has no image rate parameter to sweep",
-                                    runs[c].label);
+          status = cli_usage_error ("rd", "codec “%s” has no %s rate parameter to sweep",
+                                    runs[c].label, audio ? "audio" : "image");
           goto out;
         }
       runs[c].curves = g_new0 (LwRdCurve *, n_images);
@@ -431,7 +505,8 @@ cli_cmd_rd (int    argc,
   images = g_new0 (LwTensor *, n_images);
   for (guint i = 0; i < n_images; i++)
     {
-      images[i] = lw_image_load (paths[i], NULL, &error);
+      images[i] = audio ? lw_audio_load (paths[i], NULL, &error)
+                        : lw_image_load (paths[i], NULL, &error);
       if (images[i] == NULL)
         {
           status = cli_report_error (paths[i], error);
@@ -481,7 +556,7 @@ cli_cmd_rd (int    argc,
 
   if (csv_path != NULL)
     {
-      g_autoptr (GString) csv = build_csv (runs, n_codecs, labels, n_images);
+      g_autoptr (GString) csv = build_csv (runs, n_codecs, labels, n_images, audio);
 
       if (!lw_file_write_atomic (csv_path, (const guint8 *) csv->str, csv->len, &error))
         {

@@ -13,6 +13,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lw-audio-io.h"
+#include "lw-audio-measure.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
 #include "lw-measure.h"
@@ -172,12 +174,133 @@ print_json (const char *path, const LwProject *project, const LwTensor *image,
   cli_print_json (root);
 }
 
+/* An experiment with an audio codec: its file is audio, measured by lw-audio-measure. The
+ * recorded results are compared as an RD point maps audio (lw-rd.h): bpp holds bits per
+ * sample per channel and psnr WaLLoC's audio PSNR; PSNR-Y, SSIM and MS-SSIM are not used. */
+static int
+run_audio (const char *path, const LwProject *project, gboolean json, const char *out_lwc,
+           const char *out_audio)
+{
+  const LwCodec *codec = project->params->codec;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwTensor) audio = lw_audio_load (project->image, NULL, &error);
+  g_autoptr (LwTensor) decoded = NULL;
+  g_autoptr (GBytes) lwc = NULL;
+  LwAudioMeasure m;
+  LwAudioFormat format;
+  RunDiff diffs[8];
+  guint n_diffs = 0;
+
+  if (out_audio != NULL && !lw_audio_format_for_path (out_audio, &format))
+    return cli_usage_error ("run", "--out-audio: %s must end in .wav or .flac", out_audio);
+  if (audio == NULL)
+    {
+      g_prefix_error (&error, "%s: audio: ", path);
+      cli_report_error (NULL, error);
+      return CLI_EXIT_BAD_INPUT;
+    }
+  if (!lw_audio_measure_encode (codec, audio, project->params, &m, &lwc,
+                                out_audio ? &decoded : NULL, NULL, &error))
+    {
+      if (!g_str_has_prefix (error->message, codec->name))
+        g_prefix_error (&error, "%s: ", codec->name);
+      cli_report_error (path, error);
+      return CLI_EXIT_BAD_INPUT;
+    }
+  if (out_lwc != NULL
+      && !lw_file_write_atomic (out_lwc, g_bytes_get_data (lwc, NULL), g_bytes_get_size (lwc),
+                                &error))
+    return cli_report_error (out_lwc, error);
+  if (out_audio != NULL && !lw_audio_save (decoded, out_audio, format, &error))
+    return cli_report_error (out_audio, error);
+
+  if (project->has_results)
+    {
+      const LwMeasure *rec = &project->results;
+      const struct { const char *field; double a, b; } pairs[] = {
+        { "bpp", rec->bpp, m.bits_per_sample },
+        { "ratio", rec->ratio, m.ratio },
+        { "dim_reduction", rec->dim_reduction, m.dim_reduction },
+        { "psnr", rec->psnr, m.psnr },
+      };
+      if (rec->bytes != m.bytes)
+        diffs[n_diffs++] = (RunDiff) { "bytes", (double) rec->bytes, (double) m.bytes };
+      for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+        if (!close_enough (pairs[i].a, pairs[i].b))
+          diffs[n_diffs++] = (RunDiff) { pairs[i].field, pairs[i].a, pairs[i].b };
+    }
+
+  g_autofree char *params = lw_params_to_string (project->params);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "experiment");
+      json_builder_add_string_value (b, path);
+      json_builder_set_member_name (b, "audio");
+      json_builder_add_string_value (b, project->image);
+      json_builder_set_member_name (b, "codec");
+      json_builder_add_string_value (b, codec->name);
+      json_builder_set_member_name (b, "params");
+      json_builder_add_string_value (b, params);
+      json_builder_set_member_name (b, "bytes");
+      json_builder_add_int_value (b, (gint64) m.bytes);
+      cli_json_add_double (b, "kbps", m.kbps);
+      cli_json_add_double (b, "bits_per_sample", m.bits_per_sample);
+      cli_json_add_double (b, "ratio", m.ratio);
+      cli_json_add_double (b, "dim_reduction", m.dim_reduction);
+      cli_json_add_double (b, "snr", m.snr);
+      cli_json_add_double (b, "si_sdr", m.si_sdr);
+      cli_json_add_double (b, "psnr", m.psnr);
+      cli_json_add_double (b, "lsd", m.lsd);
+      cli_json_add_double (b, "analyse_ms", m.analyse_ms);
+      cli_json_add_double (b, "encode_ms", m.encode_ms);
+      cli_json_add_double (b, "decode_ms", m.decode_ms);
+      json_builder_set_member_name (b, "reproduced");
+      if (project->has_results)
+        json_builder_add_boolean_value (b, n_diffs == 0);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      cli_print_json (root);
+    }
+  else
+    {
+      g_autofree char *snr = cli_format_double (m.snr, 2);
+      g_autofree char *si_sdr = cli_format_double (m.si_sdr, 2);
+      g_autofree char *psnr = cli_format_double (m.psnr, 2);
+      g_autofree char *lsd = cli_format_double (m.lsd, 3);
+      g_print ("%s: %s on %s (%zu×%zu at %.0f Hz), %s\n", path, codec->name, project->image,
+               audio->shape[0], audio->shape[1], audio->sample_rate, params);
+      g_print ("  size           %zu bytes, %.2f kbit/s, %.4f bits/sample\n", m.bytes, m.kbps,
+               m.bits_per_sample);
+      g_print ("  SNR            %s dB\n  SI-SDR         %s dB\n  PSNR           %s dB\n"
+               "  LSD            %s dB\n", snr, si_sdr, psnr, lsd);
+      g_print ("  time           analyse %.1f ms, encode %.1f ms, decode %.1f ms\n",
+               m.analyse_ms, m.encode_ms, m.decode_ms);
+      if (!project->has_results)
+        g_print ("reproduced: n/a (the experiment records no results)\n");
+      else
+        g_print ("reproduced: %s\n", n_diffs == 0 ? "yes" : "NO");
+      for (guint i = 0; i < n_diffs; i++)
+        {
+          g_autofree char *a = format_field (diffs[i].field, diffs[i].recorded);
+          g_autofree char *b = format_field (diffs[i].field, diffs[i].measured);
+          g_print ("  %-14s recorded %s, measured %s\n", diffs[i].field, a, b);
+        }
+    }
+  return n_diffs == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_REPRODUCED;
+}
+
 int
 cli_cmd_run (int    argc,
              char **argv)
 {
   g_autofree char *out_lwc = NULL;
   g_autofree char *out_png = NULL;
+  g_autofree char *out_audio = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LwProject) project = NULL;
   g_autoptr (LwTensor) image = NULL;
@@ -193,6 +316,8 @@ cli_cmd_run (int    argc,
       "Print one JSON object instead of text", NULL },
     { "out-lwc", 0, 0, G_OPTION_ARG_FILENAME, &out_lwc,
       "Also write the encoded .lwc file", "FILE" },
+    { "out-audio", 0, 0, G_OPTION_ARG_FILENAME, &out_audio,
+      "Audio experiments: also write the decoded audio (.wav or .flac)", "FILE" },
     { "out-png", 0, 0, G_OPTION_ARG_FILENAME, &out_png,
       "Also write the decoded image as an 8-bit PNG", "FILE" },
     { NULL }
@@ -219,6 +344,9 @@ cli_cmd_run (int    argc,
       cli_report_error (path, error);
       return CLI_EXIT_BAD_INPUT;
     }
+
+  if (project->params->codec->kind == LW_MEDIA_AUDIO)
+    return run_audio (path, project, json, out_lwc, out_audio);
 
   image = lw_image_load (project->image, NULL, &error);
   if (image == NULL)

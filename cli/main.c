@@ -21,9 +21,9 @@ typedef struct
 static const CliCommand commands[] = {
   { "codecs", cli_cmd_codecs, "codecs [--json]" },
   { "encode", cli_cmd_encode, "encode --codec NAME [--param KEY=VALUE]... INPUT OUTPUT.lwc" },
-  { "decode", cli_cmd_decode, "decode [--reference IMAGE] INPUT.lwc OUTPUT.png" },
+  { "decode", cli_cmd_decode, "decode [--reference ORIGINAL] INPUT.lwc OUTPUT.png|.wav|.flac" },
   { "info",   cli_cmd_info,   "info [--json] FILE.lwc" },
-  { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE..." },
+  { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE...|AUDIO..." },
   { "run",    cli_cmd_run,    "run [--json] [--out-lwc FILE] [--out-png FILE] EXPERIMENT.json" },
 };
 
@@ -32,7 +32,8 @@ print_usage (FILE *out)
 {
   fprintf (out, "Usage: %s COMMAND [OPTION…] [ARG…]\n\n", CLI_PROGRAM);
   fprintf (out, "Latent Workbench from the command line: codecs, encode, decode, inspect, RD sweeps,\n"
-               "replaying saved experiments.\n\n");
+               "replaying saved experiments. Images are PNG or JPEG; audio (WAV, FLAC, Ogg, AIFF,\n"
+               "by extension) takes the audio codecs.\n\n");
   fprintf (out, "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %s\n", commands[i].synopsis);

@@ -12,6 +12,9 @@ extern const LwCodec lw_codec_wavelet_latent;
 extern const LwCodec lw_codec_jpeg;
 extern const LwCodec lw_codec_jpeg2000;
 extern const LwCodec lw_codec_webp;
+extern const LwCodec lw_codec_wavelet_latent_audio;
+extern const LwCodec lw_codec_opus;
+extern const LwCodec lw_codec_flac;
 
 /* Stable codec ids in the .lwc header */
 enum
@@ -20,6 +23,8 @@ enum
   LW_CODEC_ID_JPEG = 2,
   LW_CODEC_ID_JPEG2000 = 3,
   LW_CODEC_ID_WEBP = 4,
+  LW_CODEC_ID_OPUS = 17,
+  LW_CODEC_ID_FLAC = 18,
 };
 
 /* Common chunk tag for a peer codec's native stream */

@@ -29,6 +29,7 @@
 #include "lw-rans.h"
 #include "lw-wavelet.h"
 #include "lw-wavelet-latent.h"
+#include "lw-wavelet-latent-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -402,8 +403,8 @@ predict_planes (guint16 *sym, guint planes, guint h, guint w, guint alphabet)
   return flags;
 }
 
-static GBytes *
-basis_chunk (const LwPca *pca, guint n)
+GBytes *
+_lw_wavelet_latent_basis_chunk (const LwPca *pca, guint n)
 {
   GByteArray *b = g_byte_array_sized_new (4 * pca->dim + 2 * (gsize) n * pca->dim);
   for (guint i = 0; i < pca->dim; i++)
@@ -479,7 +480,7 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
   lw_bitstream_set_param (bs, "dim_reduction", (double) a->c * a->h * a->w / total);
   if (a->fitted)
     {
-      g_autoptr (GBytes) bb = basis_chunk (a->pca, n);
+      g_autoptr (GBytes) bb = _lw_wavelet_latent_basis_chunk (a->pca, n);
       lw_bitstream_add_chunk (bs, CHUNK_BASIS, bb);
     }
   if (flags != NULL && memchr (flags, 1, n) != NULL)
@@ -496,17 +497,18 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
   return lw_bitstream_serialize (bs);
 }
 
-static LwPca *
-read_basis (GBytes *chunk, guint dim, guint n, GError **error)
+LwPca *
+_lw_wavelet_latent_read_basis (GBytes *chunk, guint dim, guint n, const char *who,
+                               GError **error)
 {
   gsize len;
   const guint8 *d = g_bytes_get_data (chunk, &len);
   if (len != 4 * (gsize) dim + 2 * (gsize) n * dim)
     {
       g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                   "wavelet-latent: basis chunk has %" G_GSIZE_FORMAT " bytes, expected %"
+                   "%s: basis chunk has %" G_GSIZE_FORMAT " bytes, expected %"
                    G_GSIZE_FORMAT " for %u rows of %u",
-                   len, 4 * (gsize) dim + 2 * (gsize) n * dim, n, dim);
+                   who, len, 4 * (gsize) dim + 2 * (gsize) n * dim, n, dim);
       return NULL;
     }
   LwPca *pca = lw_pca_new (dim, n);
@@ -524,7 +526,7 @@ read_basis (GBytes *chunk, guint dim, guint n, GError **error)
       {
         lw_pca_free (pca);
         g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                     "wavelet-latent: basis chunk holds a non-finite value");
+                     "%s: basis chunk holds a non-finite value", who);
         return NULL;
       }
   for (guint i = 0; i < dim; i++)
@@ -532,7 +534,7 @@ read_basis (GBytes *chunk, guint dim, guint n, GError **error)
       {
         lw_pca_free (pca);
         g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                     "wavelet-latent: basis chunk has an invalid mean");
+                     "%s: basis chunk has an invalid mean", who);
         return NULL;
       }
   return pca;
@@ -619,7 +621,8 @@ decode_latent (const LwCodec *codec, LwBitstream *file, gboolean inspect, Latent
                        "wavelet-latent: basis=fit but the BASE chunk is missing");
           return FALSE;
         }
-      l->pca = l->fitted = read_basis (chunk, dim, n, error);
+      l->pca = l->fitted =
+          _lw_wavelet_latent_read_basis (chunk, dim, n, "wavelet-latent", error);
     }
   else
     {

@@ -16,6 +16,9 @@ static const LwCodec *registry[] = {
   &lw_codec_jpeg,
   &lw_codec_jpeg2000,
   &lw_codec_webp,
+  &lw_codec_wavelet_latent_audio,
+  &lw_codec_opus,
+  &lw_codec_flac,
   NULL,
 };
 

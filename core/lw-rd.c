@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "lw-rd"
 
 #include "lw-rd.h"
+#include "lw-audio-measure.h"
 #include "lw-error.h"
 #include "lw-measure.h"
 #include "lw-metrics.h"
@@ -114,6 +115,28 @@ lw_rd_sweep_values (const LwCodec *codec, guint n_points)
   return v;
 }
 
+/* One audio point, measured by lw-audio-measure as the audio page and the CLI measure it */
+static gboolean
+sweep_audio_point (const LwCodec *codec, const LwTensor *audio, const LwParams *params,
+                   LwRdPoint *pt, GCancellable *cancellable, GError **error)
+{
+  LwAudioMeasure m;
+  if (!lw_audio_measure_encode (codec, audio, params, &m, NULL, NULL, cancellable, error))
+    return FALSE;
+  pt->bytes = m.bytes;
+  pt->bpp = m.bits_per_sample;
+  pt->psnr = m.psnr;
+  pt->psnr_y = pt->ssim = pt->ms_ssim = NAN;
+  pt->dim_reduction = m.dim_reduction;
+  pt->encode_ms = m.analyse_ms + m.encode_ms;
+  pt->decode_ms = m.decode_ms;
+  pt->kbps = m.kbps;
+  pt->snr = m.snr;
+  pt->si_sdr = m.si_sdr;
+  pt->lsd = m.lsd;
+  return TRUE;
+}
+
 LwRdCurve *
 lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, guint n_points,
              const char *label, LwProgressFunc progress, gpointer user_data,
@@ -122,7 +145,15 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
   g_return_val_if_fail (codec != NULL && image != NULL, NULL);
   g_return_val_if_fail (base == NULL || base->codec == codec, NULL);
 
-  if (image->ndim != 3 || image->shape[0] < 1 || image->shape[0] > 4)
+  gboolean audio = codec->kind == LW_MEDIA_AUDIO;
+  if (audio && (image->ndim != 2 || image->shape[0] < 1))
+    {
+      g_autofree char *s = lw_tensor_shape_string (image);
+      g_set_error (error, LW_ERROR, LW_ERROR_SHAPE, "RD sweep: %s expects C×T audio, got %s",
+                   codec->name, s);
+      return NULL;
+    }
+  if (!audio && (image->ndim != 3 || image->shape[0] < 1 || image->shape[0] > 4))
     {
       g_autofree char *s = lw_tensor_shape_string (image);
       g_set_error (error, LW_ERROR, LW_ERROR_SHAPE, "RD sweep: expected a C×H×W image, got %s",
@@ -156,10 +187,19 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
       if (!lw_params_set (params, codec->sweep_param, values[i], error))
         return NULL;
 
+      LwRdPoint pt = { 0 };
+      g_autoptr (GError) local = NULL;
+      if (audio && !sweep_audio_point (codec, image, params, &pt, cancellable, &local))
+        {
+          if (local->domain == LW_ERROR
+              && (local->code == LW_ERROR_SHAPE || local->code == LW_ERROR_INVALID_DATA))
+            g_prefix_error (&local, "RD sweep at %s = %g: ", codec->sweep_param, values[i]);
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
       /* Measured by lw-measure, as the GUI and `run` measure: the rate is the whole .lwc */
       LwMeasure m;
-      g_autoptr (GError) local = NULL;
-      if (!lw_measure_encode (codec, image, params, &m, NULL, NULL, cancellable, &local))
+      if (!audio && !lw_measure_encode (codec, image, params, &m, NULL, NULL, cancellable, &local))
         {
           if (local->domain == LW_ERROR
               && (local->code == LW_ERROR_SHAPE || local->code == LW_ERROR_INVALID_DATA))
@@ -168,8 +208,14 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
           return NULL;
         }
 
-      LwRdPoint pt = { 0 };
       pt.param = values[i];
+      if (audio)
+        {
+          lw_rd_curve_add (curve, &pt);
+          if (progress)
+            progress ((double) (i + 1) / n_points, user_data);
+          continue;
+        }
       pt.bytes = m.bytes;
       pt.bpp = m.bpp;
       pt.psnr = m.psnr;
@@ -179,6 +225,7 @@ lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base, 
       pt.encode_ms = m.analyse_ms + m.encode_ms;
       pt.decode_ms = m.decode_ms;
       pt.dim_reduction = m.dim_reduction;
+      pt.kbps = pt.snr = pt.si_sdr = pt.lsd = NAN;
       lw_rd_curve_add (curve, &pt);
 
       if (progress)
@@ -444,6 +491,10 @@ lw_rd_curve_mean (LwRdCurve **curves, guint n_images, const char *label)
           m.dim_reduction += pt->dim_reduction;
           m.encode_ms += pt->encode_ms;
           m.decode_ms += pt->decode_ms;
+          m.kbps += pt->kbps;
+          m.snr += pt->snr;
+          m.si_sdr += pt->si_sdr;
+          m.lsd += pt->lsd;
         }
       if (!complete)
         continue;
@@ -456,6 +507,10 @@ lw_rd_curve_mean (LwRdCurve **curves, guint n_images, const char *label)
       m.dim_reduction /= n_images;
       m.encode_ms /= n_images;
       m.decode_ms /= n_images;
+      m.kbps /= n_images;
+      m.snr /= n_images;
+      m.si_sdr /= n_images;
+      m.lsd /= n_images;
       lw_rd_curve_add (mean, &m);
     }
   return mean;

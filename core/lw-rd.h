@@ -21,6 +21,12 @@ typedef struct
   double dim_reduction; /* input samples / latent values (1 for classic codecs) */
   double encode_ms;
   double decode_ms;
+  /* Audio points (lw-audio-measure.h); NaN for images. For audio, bpp is bits per sample per
+   * channel and psnr is lw_audio_psnr, so curves, BD-rate and plots work unchanged. */
+  double kbps;       /* kbit/s of the .lwc over the clip's duration */
+  double snr;        /* dB */
+  double si_sdr;     /* dB */
+  double lsd;        /* log-spectral distance, dB */
 } LwRdPoint;
 
 typedef struct
@@ -42,7 +48,8 @@ gboolean   lw_rd_curve_is_monotone (const LwRdCurve *curve);
 double    *lw_rd_sweep_values (const LwCodec *codec, guint n_points);
 
 /* Encode + decode the image at n_points settings of the codec's sweep parameter, the other
- * parameters from `base` (NULL: defaults). Polls `cancellable` between points. */
+ * parameters from `base` (NULL: defaults). Polls `cancellable` between points. An audio codec
+ * (kind LW_MEDIA_AUDIO) takes C×T audio instead and fills the audio fields of its points. */
 LwRdCurve *lw_rd_sweep (const LwCodec *codec, const LwTensor *image, const LwParams *base,
                         guint n_points, const char *label, LwProgressFunc progress,
                         gpointer user_data, GCancellable *cancellable, GError **error);

@@ -60,9 +60,10 @@ assert d[:8]==b"\x89PNG\r\n\x1a\n", "not a PNG"
 w,h=struct.unpack(">II",d[16:24]); print("%dx%d"%(w,h))' "$1"
 }
 
-# A natural image keeps RD curves realistic; a generated one stands in when the shared
-# data are not there (e.g. a tarball build).
+# A natural image keeps RD curves realistic: the shared reference copy, else the bundled sample
+# (the same picture); a generated one stands in when neither is there.
 IMG="${LW_SHARED_DATADIR:-/nonexistent}/images/chelsea.png"
+[ -f "$IMG" ] || IMG="${LW_DATADIR:-/nonexistent}/samples/chelsea.png"
 if [ -f "$IMG" ]; then
   W=451 H=300
 else
@@ -195,7 +196,7 @@ for c in curves:
     for a, b in zip(pts, pts[1:]):
         assert b["bpp"] > a["bpp"], (c["codec"], a, b)
         assert b["psnr"] >= a["psnr"] - 1e-9, (c["codec"], a, b)
-    assert all(p["psnr"] > 15 and 0 < p["ssim"] <= 1 for p in pts), c
+    assert all(p["psnr"] > 12 and 0 < p["ssim"] <= 1 for p in pts), c
 bd = [d for d in rd["bd"] if d["codec"] == "webp"]
 assert bd and all(d["anchor"] == "jpeg" for d in bd), rd["bd"]
 assert any(isinstance(d["bd_rate"], float) and math.isfinite(d["bd_rate"]) for d in bd), bd
@@ -376,3 +377,130 @@ run run "$T/notes.txt"
 check "run: not JSON → exit 1" eval 'rc_is 1 && err_has "notes.txt"'
 run run
 check "run without EXPERIMENT is a usage error (2)" rc_is 2
+
+# ---- audio: encode/decode/info/rd on WAV and FLAC ----------------------------------------
+# voice.wav from the shared data, or a generated stand-in (CI may not have ../shared)
+AUDIO="${LW_SHARED_DATADIR:-/nonexistent}/audio/voice.wav"
+if [ ! -f "$AUDIO" ]; then
+  AUDIO="$T/voice.wav"
+  "$PY" - "$AUDIO" <<'EOF2'
+import sys
+import numpy as np
+import scipy.io.wavfile as wavfile
+rate = 44100
+t = np.arange(int(1.2 * rate)) / rate
+f0 = 140 + 30 * np.sin(2 * np.pi * 3 * t)
+x = sum(np.sin(2 * np.pi * k * np.cumsum(f0) / rate) / k for k in range(1, 12))
+x *= 0.5 + 0.5 * np.sin(2 * np.pi * 4 * t) ** 2
+x += 0.01 * np.random.default_rng(1).standard_normal(len(t))
+wavfile.write(sys.argv[1], rate, np.round(x / np.abs(x).max() * 0.6 * 32767).astype(np.int16))
+EOF2
+fi
+have_codec () { "$PY" -c 'import json,sys; sys.exit(0 if sys.argv[2] in [c["name"] for c in json.load(open(sys.argv[1]))] else 1)' "$T/codecs.json" "$1"; }
+# same_audio A B: equal sample values (scipy reads both)
+same_audio () {
+  "$PY" -c 'import sys, numpy as np, scipy.io.wavfile as w
+ra, a = w.read(sys.argv[1]); rb, b = w.read(sys.argv[2])
+assert ra == rb and a.shape == b.shape and np.array_equal(a, b), (ra, rb, a.shape, b.shape)' "$1" "$2"
+}
+wav_frames () { "$PY" -c 'import sys, scipy.io.wavfile as w; r, x = w.read(sys.argv[1]); print(r, x.shape[0])' "$1"; }
+
+if have_codec flac; then
+  run encode --codec flac "$AUDIO" "$T/voice-flac.lwc"
+  check "flac: encode audio exits 0 and reports kbit/s" eval 'rc_is 0 && [ -s "$T/voice-flac.lwc" ] && grep -q "kbit/s" "$T/out"'
+  run info --json "$T/voice-flac.lwc"
+  cp "$T/out" "$T/voice-flac-info.json"
+  check "flac: info --json: kind audio, C×T shape, sample rate, kbps" \
+    "$PY" - "$T/voice-flac-info.json" "$(wav_frames "$AUDIO")" "$(stat -c %s "$T/voice-flac.lwc")" <<'EOF2'
+import json, sys
+info = json.load(open(sys.argv[1]))
+rate, frames = map(int, sys.argv[2].split())
+size = int(sys.argv[3])
+assert info["kind"] == "audio" and info["codec"] == "flac", info
+assert info["shape"] == [1, frames], info["shape"]
+assert info["sample_rate"] == rate and info["bpp"] is None, info
+assert abs(info["kbps"] - size * 8 / (frames / rate) / 1000) < 1e-6, info["kbps"]
+assert abs(info["bits_per_sample"] - size * 8 / frames) < 1e-9, info
+EOF2
+  run info "$T/voice-flac.lwc"
+  check "flac: info text shows the sample rate and kbit/s" eval 'rc_is 0 && grep -q "Hz" "$T/out" && grep -q "kbit/s" "$T/out" && grep -q "(C×T)" "$T/out"'
+  run decode --reference "$AUDIO" "$T/voice-flac.lwc" "$T/voice-flac.wav"
+  check "flac: decode to WAV is lossless (SNR inf, same samples as the original)" \
+    eval 'rc_is 0 && grep -q "SNR inf dB" "$T/out" && grep -q "SI-SDR" "$T/out" && grep -q "LSD" "$T/out" && same_audio "$AUDIO" "$T/voice-flac.wav"'
+  run decode "$T/voice-flac.lwc" "$T/voice-flac.flac"
+  run encode --codec flac "$T/voice-flac.flac" "$T/voice-flac2.lwc"
+  run decode "$T/voice-flac2.lwc" "$T/voice-flac2.wav"
+  check "flac: decode to .flac, re-encode from it: still the original samples" \
+    eval 'rc_is 0 && same_audio "$AUDIO" "$T/voice-flac2.wav"'
+  run decode "$T/voice-flac.lwc" "$T/voice.png"
+  check "decoding audio to .png is a usage error (2), nothing written" eval 'rc_is 2 && err_has "wav" && [ ! -e "$T/voice.png" ]'
+  run decode --reference "$IMG" "$T/voice-flac.lwc" "$T/u.wav"
+  check "an image as the reference of audio: exit 1, nothing written" eval 'rc_is 1 && [ ! -e "$T/u.wav" ]'
+fi
+
+for codec in opus wavelet-latent-audio; do
+  have_codec "$codec" || continue
+  run encode --codec "$codec" "$AUDIO" "$T/voice-$codec.lwc"
+  check "$codec: encode audio exits 0" eval 'rc_is 0 && [ -s "$T/voice-$codec.lwc" ]'
+  run decode --reference "$AUDIO" "$T/voice-$codec.lwc" "$T/voice-$codec.wav"
+  check "$codec: decode writes a WAV of the original's length and rate, finite SNR" \
+    eval 'rc_is 0 && [ "$(wav_frames "$T/voice-$codec.wav")" = "$(wav_frames "$AUDIO")" ] && grep -q "SNR [0-9-]" "$T/out"'
+done
+
+if have_codec flac && have_codec opus; then
+  run rd --codec opus --codec flac --points 4 --json --csv "$T/rd-audio.csv" "$AUDIO"
+  cp "$T/out" "$T/rd-audio.json"
+  check "rd on audio --json: kbps, bits/sample, SNR, SI-SDR, PSNR, LSD per point; opus monotone" \
+    "$PY" - "$T/rd-audio.json" "$T/rd-audio.csv" "$(wav_frames "$AUDIO")" <<'EOF2'
+import csv, json, math, sys
+rd = json.load(open(sys.argv[1]))
+rate, frames = map(int, sys.argv[3].split())
+curves = {c["codec"]: c for c in rd["curves"]}
+assert set(curves) == {"opus", "flac"}, curves.keys()
+for c in curves.values():
+    for p in c["points"]:
+        for k in ("kbps", "bits_per_sample", "snr", "si_sdr", "psnr", "lsd"):
+            assert k in p, (k, p)
+        assert abs(p["kbps"] - p["bytes"] * 8 / (frames / rate) / 1000) < 1e-6, p
+        assert abs(p["bpp"] - p["bytes"] * 8 / frames) < 1e-9, p
+assert all(p["snr"] is None for p in curves["flac"]["points"])  # inf → null in JSON
+op = curves["opus"]["points"]
+assert all(math.isfinite(p["snr"]) and p["lsd"] >= 0 for p in op), op
+for a, b in zip(op, op[1:]):
+    assert b["kbps"] > a["kbps"] and b["snr"] >= a["snr"] - 0.5, (a, b)
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == sum(len(c["points"]) for c in rd["curves"])
+assert {"kbps", "snr", "si_sdr", "lsd"} <= set(rows[0]), rows[0].keys()
+EOF2
+  run rd --codec opus --codec flac --points 4 "$AUDIO"
+  check "rd on audio (text): kbit/s, SNR, SI-SDR and LSD columns and a BD line" \
+    eval 'rc_is 0 && grep -q "kbit/s" "$T/out" && grep -q "SI-SDR" "$T/out" && grep -q "LSD" "$T/out" && grep -q "BD-rate" "$T/out"'
+fi
+
+# Bad audio and codecs of the wrong kind
+head -c 3000 "$AUDIO" >"$T/cut.wav"
+if have_codec flac; then
+  run encode --codec flac "$T/cut.wav" "$T/u.lwc"
+  check "truncated WAV: exit 1 naming the file and the missing frames" \
+    eval 'rc_is 1 && err_has "cut.wav" && err_has "missing" && [ ! -e "$T/u.lwc" ]'
+  cp "$T/notes.txt" "$T/notes.wav"
+  run encode --codec flac "$T/notes.wav" "$T/u.lwc"
+  check "text named .wav: exit 1 naming it" eval 'rc_is 1 && err_has "notes.wav" && [ ! -e "$T/u.lwc" ]'
+  : >"$T/empty.wav"
+  run encode --codec flac "$T/empty.wav" "$T/u.lwc"
+  check "empty .wav: exit 1" eval 'rc_is 1 && err_has "empty.wav"'
+  run rd --codec flac "$T/cut.wav"
+  check "rd on a bad audio file: exit 1" eval 'rc_is 1 && err_has "cut.wav"'
+  run encode --codec flac "$IMG" "$T/u.lwc"
+  check "an audio codec on an image: usage error (2) naming both" \
+    eval 'rc_is 2 && err_has "flac" && err_has "$(basename "$IMG")" && [ ! -e "$T/u.lwc" ]'
+  run rd --codec flac "$AUDIO" "$IMG"
+  check "rd mixing audio and images: usage error (2)" rc_is 2
+fi
+run encode --codec jpeg "$AUDIO" "$T/u.lwc"
+check "an image codec on audio: usage error (2) naming both" \
+  eval 'rc_is 2 && err_has "jpeg" && err_has "$(basename "$AUDIO")" && err_has "audio" && [ ! -e "$T/u.lwc" ]'
+run rd --codec webp "$AUDIO"
+check "rd with an image codec on audio: usage error (2)" eval 'rc_is 2 && err_has "webp"'
+run decode "$T/jpeg.lwc" "$T/u.wav"
+check "decoding an image to .wav is a usage error (2), nothing written" eval 'rc_is 2 && err_has "png" && [ ! -e "$T/u.wav" ]'

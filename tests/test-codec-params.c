@@ -35,7 +35,13 @@ test_registry (void)
       for (guint k = 0; k < n; k++)
         g_assert_cmpuint (list[k]->id, !=, c->id);
     }
-  g_assert_cmpuint (n, ==, 4);
+  /* four image codecs (wavelet-latent, jpeg, jpeg2000, webp), three audio codecs
+   * (wavelet-latent-audio, opus, flac) */
+  g_assert_cmpuint (n, ==, 7);
+  for (const char *const *name = (const char *[]) { "wavelet-latent", "jpeg", "jpeg2000", "webp",
+                                                    "wavelet-latent-audio", "opus", "flac", NULL };
+       *name != NULL; name++)
+    g_assert_nonnull (lw_codec_lookup (*name, NULL));
 
   GError *error = NULL;
   g_assert_null (lw_codec_lookup ("mp3", &error));

@@ -81,8 +81,8 @@ analysis_clear (gpointer data)
   lw_shared_image_unref (analysis->image);
 }
 
-static LwAnalysis *
-analysis_new (LwSharedImage  *image,
+LwAnalysis *
+lw_analysis_new (LwSharedImage  *image,
               const LwParams *params,
               gpointer        data)
 {
@@ -325,7 +325,7 @@ encode_thread (GTask        *task,
           g_task_return_error (task, error);
           return;
         }
-      result->analysis = analysis_new (request->image, request->params, data);
+      result->analysis = lw_analysis_new (request->image, request->params, data);
       analyse_ms = ms_since (t0);
     }
   /* Cancelled now: still hand the (possibly expensive) analysis back for the cache. */

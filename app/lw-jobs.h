@@ -36,6 +36,11 @@ void           lw_shared_image_unref (LwSharedImage *image);
  * at a time (the window runs one worker at a time); the last reference frees it. */
 typedef struct _LwAnalysis LwAnalysis;
 
+/* Takes `data` (the codec's analysis of `image` under `params`; freed with the codec's
+ * analysis_free). Works for any signal: images and audio alike are LwSharedImage. */
+LwAnalysis *lw_analysis_new     (LwSharedImage  *image,
+                                 const LwParams *params,
+                                 gpointer        data);
 LwAnalysis *lw_analysis_ref     (LwAnalysis *analysis);
 void        lw_analysis_unref   (LwAnalysis *analysis);
 /* Can this analysis serve an encode of `image` with `params`? */

@@ -94,7 +94,6 @@ static const struct
 } shortcuts[] = {
   { "app.quit", { "<Control>q", NULL } },
   { "app.preferences", { "<Control>comma", NULL } },
-  { "image.open", { "<Control>o", NULL } },
   { "image.save-experiment", { "<Control>s", NULL } },
   { "image.save-decoded", { "<Control><Shift>s", NULL } },
   { "image.save-bitstream", { "<Control>b", NULL } },
@@ -112,6 +111,16 @@ static const struct
   { "image.next-codec", { "<Control>Page_Down", NULL } },
   { "image.previous-codec", { "<Control>Page_Up", NULL } },
   { "image.cancel-rd", { "<Control>period", NULL } },
+  { "audio.play", { "<Control>space", NULL } },
+  { "audio.source('a')", { "<Alt>a", NULL } },
+  { "audio.source('b')", { "<Alt>b", NULL } },
+  { "audio.loop", { "<Control>l", NULL } },
+  { "audio.abx-play-x", { "<Alt>x", NULL } },
+  { "audio.abx-answer('a')", { "<Alt><Shift>a", NULL } },
+  { "audio.abx-answer('b')", { "<Alt><Shift>b", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.page('image')", { "<Alt>Page_Up", NULL } },
+  { "win.page('audio')", { "<Alt>Page_Down", NULL } },
 };
 
 static void
@@ -136,6 +145,7 @@ lw_application_activate (GApplication *application)
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (application));
   LwWindow *window;
   g_autofree char *sample = NULL;
+  g_autofree char *audio = NULL;
 
   if (active != NULL)
     {
@@ -143,6 +153,13 @@ lw_application_activate (GApplication *application)
       return;
     }
   window = lw_window_new (GTK_APPLICATION (application));
+  /* The audio page gets the bundled music, the image page (shown first) an image. */
+  audio = lw_samples_find_default_audio ();
+  if (audio != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (audio);
+      lw_audio_page_open (lw_window_get_audio_page (window), file);
+    }
   sample = lw_samples_find_default ();
   if (sample != NULL)
     {

@@ -149,7 +149,13 @@ on_project_loaded_cb (GObject      *source,
     return;
   g_clear_object (&self->load_cancellable);
 
-  if (project != NULL && _lw_image_page_apply_project (self, project, &error))
+  if (project != NULL && project->kind != LW_MEDIA_IMAGE)
+    {
+      /* Another page's experiment (audio): the window routes it. */
+      note_recent (data->file);
+      g_signal_emit_by_name (self, "foreign-project", project);
+    }
+  else if (project != NULL && _lw_image_page_apply_project (self, project, &error))
     {
       g_autoptr (GFile) image = g_file_new_for_path (project->image);
 
@@ -216,20 +222,6 @@ add_filter (GtkFileChooser *chooser,
   gtk_file_chooser_add_filter (chooser, filter);
 }
 
-static void
-on_open_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     LwImagePage     *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (file != NULL)
-        lw_image_page_open (self, file);
-    }
-  g_clear_object (&self->chooser);
-}
-
 static GtkWindow *
 page_window (LwImagePage *self)
 {
@@ -238,37 +230,16 @@ page_window (LwImagePage *self)
   return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
 }
 
+/* One Open for the whole window: it takes images, audio and experiments and routes them. */
 static void
 open_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
   LwImagePage *self = user_data;
-  GtkFileChooser *chooser;
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Open Image or Experiment"), page_window (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Open"), _("_Cancel"));
-  chooser = GTK_FILE_CHOOSER (self->chooser);
-  {
-    g_autoptr (GtkFileFilter) all = gtk_file_filter_new ();
-    gtk_file_filter_set_name (all, _("Images and Experiments"));
-    gtk_file_filter_add_suffix (all, "png");
-    gtk_file_filter_add_suffix (all, "jpg");
-    gtk_file_filter_add_suffix (all, "jpeg");
-    gtk_file_filter_add_suffix (all, "json");
-    gtk_file_filter_add_mime_type (all, "image/png");
-    gtk_file_filter_add_mime_type (all, "image/jpeg");
-    gtk_file_chooser_add_filter (chooser, all);
-  }
-  add_filter (chooser, _("PNG and JPEG Images"), NULL, "png jpg jpeg");
-  add_filter (chooser, _("Experiments"), NULL, "json");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (!gtk_widget_activate_action (GTK_WIDGET (self), "win.open", NULL))
+    g_debug ("no window to open files with");
 }
 
 static void
@@ -564,42 +535,6 @@ _lw_image_page_add_file_actions (LwImagePage *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), file_actions,
                                    G_N_ELEMENTS (file_actions), self);
-}
-
-/* Drag and drop */
-
-static gboolean
-on_drop_cb (GtkDropTarget *target,
-            const GValue  *value,
-            double         x,
-            double         y,
-            LwImagePage   *self)
-{
-  GFile *file = NULL;
-
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    {
-      GSList *files = g_value_get_boxed (value);
-      if (files != NULL)
-        file = files->data;
-    }
-  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
-    file = g_value_get_object (value);
-  if (file == NULL)
-    return FALSE;
-  lw_image_page_open (self, file);
-  return TRUE;
-}
-
-void
-_lw_image_page_setup_drop (LwImagePage *self)
-{
-  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
-
-  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
-  g_signal_connect (target, "drop", G_CALLBACK (on_drop_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
 }
 
 void

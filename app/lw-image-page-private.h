@@ -82,5 +82,4 @@ const char *_lw_view_mode_to_string    (LwViewMode mode);
 
 /* lw-image-page-files.c */
 void     _lw_image_page_add_file_actions (LwImagePage *self);
-void     _lw_image_page_setup_drop       (LwImagePage *self);
 void     _lw_image_page_files_dispose    (LwImagePage *self);

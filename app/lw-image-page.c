@@ -33,6 +33,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_TOAST,
+  SIGNAL_FOREIGN_PROJECT,
   N_SIGNALS
 };
 
@@ -980,6 +981,15 @@ lw_image_page_class_init (LwImagePageClass *klass)
   signals[SIGNAL_TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * LwImagePage::foreign-project:
+   * @project: (type gpointer): an LwProject of another kind (audio), valid during emission
+   *
+   * An experiment opened here belongs to another page.
+   */
+  signals[SIGNAL_FOREIGN_PROJECT] =
+    g_signal_new ("foreign-project", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   g_type_ensure (LW_TYPE_COMPARE_VIEW);
   g_type_ensure (LW_TYPE_LATENT_VIEW);
@@ -1019,7 +1029,6 @@ lw_image_page_init (LwImagePage *self)
   _lw_image_page_add_file_actions (self);
   /* The page's own buttons find the actions under the same prefix as the window's. */
   gtk_widget_insert_action_group (GTK_WIDGET (self), "image", G_ACTION_GROUP (self->actions));
-  _lw_image_page_setup_drop (self);
 
   setup_metrics (self);
   setup_codecs (self);

@@ -106,6 +106,12 @@ lw_analysis_unref (LwAnalysis *analysis)
   g_atomic_rc_box_release_full (analysis, analysis_clear);
 }
 
+gpointer
+lw_analysis_get_data (const LwAnalysis *analysis)
+{
+  return analysis->data;
+}
+
 gboolean
 lw_analysis_matches (const LwAnalysis    *analysis,
                      const LwSharedImage *image,

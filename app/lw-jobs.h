@@ -43,6 +43,8 @@ LwAnalysis *lw_analysis_new     (LwSharedImage  *image,
                                  gpointer        data);
 LwAnalysis *lw_analysis_ref     (LwAnalysis *analysis);
 void        lw_analysis_unref   (LwAnalysis *analysis);
+/* The codec's analysis data (what lw_codec_encode takes); owned by `analysis` */
+gpointer    lw_analysis_get_data (const LwAnalysis *analysis);
 /* Can this analysis serve an encode of `image` with `params`? */
 gboolean    lw_analysis_matches (const LwAnalysis    *analysis,
                                  const LwSharedImage *image,

@@ -1,4 +1,4 @@
-/* lw-samples.c — where the bundled sample images are
+/* lw-samples.c — where the bundled sample images and audio are
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lw-samples"
@@ -18,8 +18,17 @@ is_image_name (const char *name)
          g_str_has_suffix (lower, ".jpeg");
 }
 
+static gboolean
+is_audio_name (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_str_has_suffix (lower, ".wav") || g_str_has_suffix (lower, ".flac");
+}
+
 static char *
-first_image_in (const char *dir)
+first_in (const char *dir,
+          gboolean  (*wanted) (const char *name))
 {
   g_autoptr (GDir) d = NULL;
   g_autofree char *best = NULL;
@@ -31,7 +40,7 @@ first_image_in (const char *dir)
   if (d == NULL)
     return NULL;
   while ((name = g_dir_read_name (d)) != NULL)
-    if (is_image_name (name) && (best == NULL || strcmp (name, best) < 0))
+    if (wanted (name) && (best == NULL || strcmp (name, best) < 0))
       {
         g_free (best);
         best = g_strdup (name);
@@ -39,8 +48,8 @@ first_image_in (const char *dir)
   return best ? g_build_filename (dir, best, NULL) : NULL;
 }
 
-char *
-lw_samples_find_default (void)
+static char *
+find_sample (gboolean (*wanted) (const char *name))
 {
   const char *env = g_getenv ("LW_DATADIR");
   const char *roots[] = { env, LW_PKGDATADIR, LW_SOURCE_DATADIR };
@@ -50,9 +59,21 @@ lw_samples_find_default (void)
       if (roots[i] == NULL || *roots[i] == '\0')
         continue;
       g_autofree char *dir = g_build_filename (roots[i], "samples", NULL);
-      char *path = first_image_in (dir);
+      char *path = first_in (dir, wanted);
       if (path != NULL)
         return path;
     }
   return NULL;
+}
+
+char *
+lw_samples_find_default (void)
+{
+  return find_sample (is_image_name);
+}
+
+char *
+lw_samples_find_default_audio (void)
+{
+  return find_sample (is_audio_name);
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-audio-io.h"
 #include "lw-settings.h"
 #include "lw-window.h"
 
@@ -20,7 +21,12 @@ struct _LwWindow
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *view_stack;
   LwImagePage          *image_page;
+  LwAudioPage          *audio_page;
+  GtkMenuButton        *save_button;
+  GMenuModel           *save_menu;
+  GMenuModel           *audio_save_menu;
   GMenu                *recent_section;
+  GtkFileChooserNative *chooser;
 
   GSettings            *settings;  /* nullable: no schema found */
   AdwToast             *toast;     /* weak: the last message shown */
@@ -52,7 +58,139 @@ on_page_result_cb (LwImagePage *page,
     }
 }
 
-/* Recent files: images and experiments this application opened */
+static void
+on_foreign_project_cb (LwImagePage *page,
+                       LwProject   *project,
+                       LwWindow    *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* An experiment of another page: the image page read it, the audio page applies it. */
+  if (!lw_audio_page_apply_project (self->audio_page, project, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not open the experiment: %s"),
+                                               error->message);
+      lw_window_show_toast (self, text);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "audio");
+}
+
+static void
+on_visible_page_cb (AdwViewStack *stack,
+                    GParamSpec   *pspec,
+                    LwWindow     *self)
+{
+  gboolean audio = g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "audio") == 0;
+
+  gtk_menu_button_set_menu_model (self->save_button,
+                                  audio ? self->audio_save_menu : self->save_menu);
+}
+
+static void
+on_open_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     LwWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (file != NULL)
+        lw_window_open (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *suffixes)
+{
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+  g_auto (GStrv) parts = g_strsplit (suffixes, " ", -1);
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; parts[i] != NULL; i++)
+    gtk_file_filter_add_suffix (filter, parts[i]);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  LwWindow *self = user_data;
+  GtkFileChooser *chooser;
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  self->chooser = gtk_file_chooser_native_new (_("Open Image, Audio or Experiment"),
+                                               GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Open"), _("_Cancel"));
+  chooser = GTK_FILE_CHOOSER (self->chooser);
+  add_filter (chooser, _("Images, Audio and Experiments"),
+              "png jpg jpeg wav flac ogg oga aif aiff json");
+  add_filter (chooser, _("PNG and JPEG Images"), "png jpg jpeg");
+  add_filter (chooser, _("Audio (WAV, FLAC, Ogg Vorbis, AIFF)"), "wav flac ogg oga aif aiff");
+  add_filter (chooser, _("Experiments"), "json");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+open_recent_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  g_autoptr (GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  lw_window_open (LW_WINDOW (user_data), file);
+}
+
+static void
+page_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  LwWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack,
+                                         g_variant_get_string (parameter, NULL));
+}
+
+static const GActionEntry win_actions[] = {
+  { "open", open_action, NULL, NULL, NULL, { 0 } },
+  { "page", page_action, "s", NULL, NULL, { 0 } },
+  { "open-recent", open_recent_action, "s", NULL, NULL, { 0 } },
+};
+
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            LwWindow      *self)
+{
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = g_value_get_boxed (value);
+      if (files != NULL)
+        file = files->data;
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  if (file == NULL)
+    return FALSE;
+  lw_window_open (self, file);
+  return TRUE;
+}
+
+/* Recent files: images, audio and experiments this application opened */
 
 static gboolean
 is_ours (GtkRecentInfo *info)
@@ -62,7 +200,8 @@ is_ours (GtkRecentInfo *info)
   return gtk_recent_info_has_application (info, g_get_prgname ()) &&
          (g_str_has_suffix (uri, ".png") || g_str_has_suffix (uri, ".jpg") ||
           g_str_has_suffix (uri, ".jpeg") || g_str_has_suffix (uri, ".json") ||
-          g_str_has_suffix (uri, ".PNG") || g_str_has_suffix (uri, ".JPG"));
+          g_str_has_suffix (uri, ".PNG") || g_str_has_suffix (uri, ".JPG") ||
+          lw_audio_path_is_audio (uri));
 }
 
 static int
@@ -92,7 +231,7 @@ update_recent (LwWindow *self)
       GtkRecentInfo *info = l->data;
       g_autoptr (GMenuItem) item = g_menu_item_new (gtk_recent_info_get_display_name (info), NULL);
 
-      g_menu_item_set_action_and_target (item, "image.open-recent", "s",
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s",
                                          gtk_recent_info_get_uri (info));
       g_menu_append_item (self->recent_section, item);
     }
@@ -160,6 +299,9 @@ lw_window_dispose (GObject *object)
 
   g_signal_handlers_disconnect_by_data (gtk_recent_manager_get_default (), self);
   g_clear_weak_pointer (&self->toast);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), LW_TYPE_WINDOW);
   g_clear_object (&self->settings);
 
@@ -177,12 +319,19 @@ lw_window_class_init (LwWindowClass *klass)
   window_class->close_request = lw_window_close_request;
 
   g_type_ensure (LW_TYPE_IMAGE_PAGE);
+  g_type_ensure (LW_TYPE_AUDIO_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/latentworkbench/Workbench/ui/lw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, image_page);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, audio_page);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, save_menu);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, audio_save_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_foreign_project_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_toast_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_result_cb);
 }
@@ -195,6 +344,18 @@ lw_window_init (LwWindow *self)
   /* The header bar's buttons and the application's shortcuts reach the page's actions here. */
   gtk_widget_insert_action_group (GTK_WIDGET (self), "image",
                                   lw_image_page_get_actions (self->image_page));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "audio",
+                                  lw_audio_page_get_actions (self->audio_page));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+  {
+    GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+    GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+
+    gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+    g_signal_connect (target, "drop", G_CALLBACK (on_drop_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  }
   self->settings = lw_settings_new ();
   restore_settings (self);
   update_recent (self);
@@ -220,8 +381,30 @@ void
 lw_window_open (LwWindow *self,
                 GFile    *file)
 {
+  g_autofree char *name = NULL;
+
   g_return_if_fail (LW_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  /* Audio goes to the audio page; images and experiments to the image page, which hands an
+   * audio experiment on (foreign-project). */
+  name = g_file_get_basename (file);
+  if (name != NULL && lw_audio_path_is_audio (name))
+    {
+      lw_audio_page_open (self->audio_page, file);
+      adw_view_stack_set_visible_child_name (self->view_stack, "audio");
+      return;
+    }
   lw_image_page_open (self->image_page, file);
+  if (name == NULL || !g_str_has_suffix (name, ".json"))
+    adw_view_stack_set_visible_child_name (self->view_stack, "image");
+}
+
+LwAudioPage *
+lw_window_get_audio_page (LwWindow *self)
+{
+  g_return_val_if_fail (LW_IS_WINDOW (self), NULL);
+  return self->audio_page;
 }
 
 LwImagePage *

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 
+#include "lw-audio-page.h"
 #include "lw-image-page.h"
 
 G_BEGIN_DECLS
@@ -18,11 +19,13 @@ G_DECLARE_FINAL_TYPE (LwWindow, lw_window, LW, WINDOW, AdwApplicationWindow)
 
 /* @application: (nullable) */
 LwWindow    *lw_window_new            (GtkApplication *application);
-/* Opens an image or an experiment file on the image page, in the background. */
+/* Opens an image, an audio file or an experiment on its page, in the background. */
 void         lw_window_open           (LwWindow *self,
                                        GFile    *file);
 /* (transfer none) */
 LwImagePage *lw_window_get_image_page (LwWindow *self);
+/* (transfer none) */
+LwAudioPage *lw_window_get_audio_page (LwWindow *self);
 void         lw_window_show_toast     (LwWindow   *self,
                                        const char *text);
 

@@ -1,8 +1,9 @@
 /* cmd-run.c — `latent-workbench-cli run`: replay a saved experiment and check its results
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The experiment file (docs/project-format.md) names an image, a codec and its parameters.
- * `run` encodes and measures exactly as the GUI does (lw_measure_encode), prints the figures,
+ * The experiment file (docs/project-format.md) names an image or an audio file, a codec and its
+ * parameters. `run` encodes and measures exactly as the GUI does (lw_measure_encode, or
+ * lw_audio_measure_encode for audio), prints the figures,
  * and when the file records results compares them: the byte count must be equal and every
  * metric equal within RUN_REL_TOLERANCE (relative), else exit 3.
  */
@@ -174,21 +175,20 @@ print_json (const char *path, const LwProject *project, const LwTensor *image,
   cli_print_json (root);
 }
 
-/* An experiment with an audio codec: its file is audio, measured by lw-audio-measure. The
- * recorded results are compared as an RD point maps audio (lw-rd.h): bpp holds bits per
- * sample per channel and psnr WaLLoC's audio PSNR; PSNR-Y, SSIM and MS-SSIM are not used. */
+/* An audio experiment: the audio is measured by lw-audio-measure and compared field by field
+ * with the recorded audio results (bytes equal, the rest within RUN_REL_TOLERANCE). */
 static int
 run_audio (const char *path, const LwProject *project, gboolean json, const char *out_lwc,
            const char *out_audio)
 {
   const LwCodec *codec = project->params->codec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (LwTensor) audio = lw_audio_load (project->image, NULL, &error);
+  g_autoptr (LwTensor) audio = lw_audio_load (project->audio, NULL, &error);
   g_autoptr (LwTensor) decoded = NULL;
   g_autoptr (GBytes) lwc = NULL;
   LwAudioMeasure m;
   LwAudioFormat format;
-  RunDiff diffs[8];
+  RunDiff diffs[9];
   guint n_diffs = 0;
 
   if (out_audio != NULL && !lw_audio_format_for_path (out_audio, &format))
@@ -216,12 +216,16 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
 
   if (project->has_results)
     {
-      const LwMeasure *rec = &project->results;
+      const LwAudioMeasure *rec = &project->audio_results;
       const struct { const char *field; double a, b; } pairs[] = {
-        { "bpp", rec->bpp, m.bits_per_sample },
+        { "kbps", rec->kbps, m.kbps },
+        { "bits_per_sample", rec->bits_per_sample, m.bits_per_sample },
         { "ratio", rec->ratio, m.ratio },
         { "dim_reduction", rec->dim_reduction, m.dim_reduction },
+        { "snr", rec->snr, m.snr },
+        { "si_sdr", rec->si_sdr, m.si_sdr },
         { "psnr", rec->psnr, m.psnr },
+        { "lsd", rec->lsd, m.lsd },
       };
       if (rec->bytes != m.bytes)
         diffs[n_diffs++] = (RunDiff) { "bytes", (double) rec->bytes, (double) m.bytes };
@@ -239,11 +243,25 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
       json_builder_set_member_name (b, "experiment");
       json_builder_add_string_value (b, path);
       json_builder_set_member_name (b, "audio");
-      json_builder_add_string_value (b, project->image);
+      json_builder_add_string_value (b, project->audio);
+      json_builder_set_member_name (b, "shape");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < audio->ndim; i++)
+        json_builder_add_int_value (b, (gint64) audio->shape[i]);
+      json_builder_end_array (b);
+      cli_json_add_double (b, "sample_rate", audio->sample_rate);
       json_builder_set_member_name (b, "codec");
       json_builder_add_string_value (b, codec->name);
       json_builder_set_member_name (b, "params");
-      json_builder_add_string_value (b, params);
+      json_builder_begin_object (b);
+      for (guint i = 0; i < codec->n_params; i++)
+        {
+          g_autofree char *text = lw_param_format (&codec->params[i],
+                                                   project->params->values[i]);
+          json_builder_set_member_name (b, codec->params[i].name);
+          json_builder_add_string_value (b, text);
+        }
+      json_builder_end_object (b);
       json_builder_set_member_name (b, "bytes");
       json_builder_add_int_value (b, (gint64) m.bytes);
       cli_json_add_double (b, "kbps", m.kbps);
@@ -262,6 +280,18 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
         json_builder_add_boolean_value (b, n_diffs == 0);
       else
         json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "differences");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n_diffs; i++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "field");
+          json_builder_add_string_value (b, diffs[i].field);
+          cli_json_add_double (b, "recorded", diffs[i].recorded);
+          cli_json_add_double (b, "measured", diffs[i].measured);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       cli_print_json (root);
@@ -272,7 +302,7 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
       g_autofree char *si_sdr = cli_format_double (m.si_sdr, 2);
       g_autofree char *psnr = cli_format_double (m.psnr, 2);
       g_autofree char *lsd = cli_format_double (m.lsd, 3);
-      g_print ("%s: %s on %s (%zu×%zu at %.0f Hz), %s\n", path, codec->name, project->image,
+      g_print ("%s: %s on %s (%zu×%zu at %.0f Hz), %s\n", path, codec->name, project->audio,
                audio->shape[0], audio->shape[1], audio->sample_rate, params);
       g_print ("  size           %zu bytes, %.2f kbit/s, %.4f bits/sample\n", m.bytes, m.kbps,
                m.bits_per_sample);
@@ -288,7 +318,7 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
         {
           g_autofree char *a = format_field (diffs[i].field, diffs[i].recorded);
           g_autofree char *b = format_field (diffs[i].field, diffs[i].measured);
-          g_print ("  %-14s recorded %s, measured %s\n", diffs[i].field, a, b);
+          g_print ("  %-15s recorded %s, measured %s\n", diffs[i].field, a, b);
         }
     }
   return n_diffs == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_REPRODUCED;
@@ -345,7 +375,7 @@ cli_cmd_run (int    argc,
       return CLI_EXIT_BAD_INPUT;
     }
 
-  if (project->params->codec->kind == LW_MEDIA_AUDIO)
+  if (project->kind == LW_MEDIA_AUDIO)
     return run_audio (path, project, json, out_lwc, out_audio);
 
   image = lw_image_load (project->image, NULL, &error);

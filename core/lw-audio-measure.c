@@ -42,6 +42,15 @@ lw_audio_measure_lwc (const LwCodec *codec, const LwTensor *audio, GBytes *lwc,
                       LwAudioMeasure *out, LwTensor **decoded_out, GCancellable *cancellable,
                       GError **error)
 {
+  return lw_audio_measure_lwc_partial (codec, audio, lwc, TRUE, out, decoded_out, cancellable,
+                                       error);
+}
+
+gboolean
+lw_audio_measure_lwc_partial (const LwCodec *codec, const LwTensor *audio, GBytes *lwc,
+                              gboolean with_lsd, LwAudioMeasure *out, LwTensor **decoded_out,
+                              GCancellable *cancellable, GError **error)
+{
   g_return_val_if_fail (audio != NULL && lwc != NULL && out != NULL, FALSE);
 
   if (!check_audio (audio, codec ? codec->name : "measure", error))
@@ -107,9 +116,13 @@ lw_audio_measure_lwc (const LwCodec *codec, const LwTensor *audio, GBytes *lwc,
   m.si_sdr = lw_si_sdr (audio, decoded);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  m.lsd = lw_lsd (audio, decoded);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+  m.lsd = NAN;
+  if (with_lsd)
+    {
+      m.lsd = lw_lsd (audio, decoded);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
 
   *out = m;
   if (decoded_out)

@@ -31,6 +31,13 @@ typedef struct
 gboolean lw_audio_measure_lwc    (const LwCodec *codec, const LwTensor *audio, GBytes *lwc,
                                   LwAudioMeasure *out, LwTensor **decoded_out,
                                   GCancellable *cancellable, GError **error);
+/* lw_audio_measure_lwc with a choice: `with_lsd` FALSE leaves lsd NaN — the log-spectral
+ * distance needs four STFTs per channel, as long as the rest together, so the GUI's slider
+ * shows the other figures first and adds lw_lsd() a moment later. */
+gboolean lw_audio_measure_lwc_partial (const LwCodec *codec, const LwTensor *audio, GBytes *lwc,
+                                       gboolean with_lsd, LwAudioMeasure *out,
+                                       LwTensor **decoded_out, GCancellable *cancellable,
+                                       GError **error);
 /* analyse + encode (timed separately) + lw_audio_measure_lwc. lwc_out, decoded_out nullable. */
 gboolean lw_audio_measure_encode (const LwCodec *codec, const LwTensor *audio,
                                   const LwParams *params, LwAudioMeasure *out, GBytes **lwc_out,

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "lw-project"
 
 #include "lw-project.h"
+#include "lw-audio-io.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
 
@@ -22,6 +23,9 @@
 static const char * const compare_modes[] = { "split", "side-by-side", "difference", "latent",
                                               NULL };
 static const char * const rd_metrics[] = { "psnr", "psnr-y", "ssim", "ms-ssim", NULL };
+static const char * const audio_rd_metrics[] = { "psnr", "snr", "si-sdr", "lsd", NULL };
+static const char * const ab_sources[] = { "a", "b", NULL };        /* LwAbxChoice order */
+static const char * const freq_scales[] = { "linear", "log", "mel", NULL }; /* LwFreqScale */
 
 static gboolean
 in_list (const char * const *list, const char *s)
@@ -32,26 +36,50 @@ in_list (const char * const *list, const char *s)
   return FALSE;
 }
 
+static guint
+list_index (const char * const *list, const char *s)
+{
+  guint i;
+  for (i = 0; list[i]; i++)
+    if (strcmp (list[i], s) == 0)
+      break;
+  return i;
+}
+
 /* ---------------------------------------------------------------- new / free */
+
+/* Defaults of everything but the codec and the media path */
+static LwProject *
+project_alloc (void)
+{
+  LwProject *p = g_new0 (LwProject, 1);
+  p->kind = LW_MEDIA_IMAGE;
+  p->compare_mode = g_strdup ("split");
+  p->center_x = p->center_y = NAN;
+  p->split = 0.5;
+  p->diff_gain = 8.0;
+  p->rd_codecs = g_new0 (char *, 1);
+  p->rd_metric = g_strdup ("psnr");
+  p->view_start = p->view_end = NAN;
+  p->cursor = NAN;
+  p->selection_start = p->selection_end = NAN;
+  p->source = LW_ABX_A;
+  p->spectrogram_scale = LW_FREQ_LOG;
+  return p;
+}
 
 LwProject *
 lw_project_new (const LwCodec *codec, const char *image_path)
 {
   g_return_val_if_fail (codec != NULL, NULL);
-  LwProject *p = g_new0 (LwProject, 1);
-  p->image = image_path ? g_canonicalize_filename (image_path, NULL) : NULL;
+  LwProject *p = project_alloc ();
+  char *path = image_path ? g_canonicalize_filename (image_path, NULL) : NULL;
+  p->kind = codec->kind;
+  if (codec->kind == LW_MEDIA_AUDIO)
+    p->audio = path;
+  else
+    p->image = path;
   p->params = lw_params_new (codec);
-  p->compare_mode = g_strdup ("split");
-  p->zoom = 0.0;
-  p->center_x = NAN;
-  p->center_y = NAN;
-  p->split = 0.5;
-  p->diff_gain = 8.0;
-  p->rd_codecs = g_new0 (char *, 1);
-  p->rd_anchor = NULL;
-  p->rd_metric = g_strdup ("psnr");
-  p->rd_log_rate = FALSE;
-  p->has_results = FALSE;
   return p;
 }
 
@@ -66,6 +94,8 @@ lw_project_free (LwProject *project)
   g_strfreev (project->rd_codecs);
   g_free (project->rd_anchor);
   g_free (project->rd_metric);
+  g_free (project->audio);
+  lw_abx_free (project->abx);
   g_free (project);
 }
 
@@ -130,28 +160,94 @@ add_param (JsonBuilder *b, const LwParamSpec *spec, double value)
     }
 }
 
+/* The audio view, results and ABX session of an audio experiment */
+static void
+add_audio_members (JsonBuilder *b, const LwProject *project)
+{
+  json_builder_set_member_name (b, "view");
+  json_builder_begin_object (b);
+  add_number (b, "start", project->view_start);
+  add_number (b, "end", project->view_end);
+  add_number (b, "cursor", project->cursor);
+  add_number (b, "selection_start", project->selection_start);
+  add_number (b, "selection_end", project->selection_end);
+  add_string (b, "source", ab_sources[project->source == LW_ABX_B]);
+  add_string (b, "spectrogram_scale",
+              freq_scales[MIN ((guint) project->spectrogram_scale, LW_FREQ_MEL)]);
+  json_builder_end_object (b);
+}
+
+static void
+add_audio_results (JsonBuilder *b, const LwProject *project)
+{
+  const LwAudioMeasure *m = &project->audio_results;
+  json_builder_set_member_name (b, "results");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, (gint64) m->bytes);
+  add_number (b, "kbps", m->kbps);
+  add_number (b, "bits_per_sample", m->bits_per_sample);
+  add_number (b, "ratio", m->ratio);
+  add_number (b, "dim_reduction", m->dim_reduction);
+  add_number (b, "snr", m->snr);
+  add_number (b, "si_sdr", m->si_sdr);
+  add_number (b, "psnr", m->psnr);
+  add_number (b, "lsd", m->lsd);
+  json_builder_end_object (b);
+}
+
+static void
+add_abx (JsonBuilder *b, const LwAbx *abx)
+{
+  g_autofree LwAbxChoice *xs = NULL, *answers = NULL;
+  guint n = lw_abx_get_history (abx, &xs, &answers);
+  /* A string: JSON numbers above 2^53 do not survive every reader */
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, lw_abx_get_seed (abx));
+
+  json_builder_set_member_name (b, "abx");
+  json_builder_begin_object (b);
+  add_string (b, "seed", seed);
+  json_builder_set_member_name (b, "trials");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, ab_sources[xs[i] == LW_ABX_B]);
+      json_builder_add_string_value (b, ab_sources[answers[i] == LW_ABX_B]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "correct");
+  json_builder_add_int_value (b, lw_abx_get_correct (abx));
+  add_number (b, "p_value", lw_abx_p_value (abx));
+  json_builder_end_object (b);
+}
+
 char *
 lw_project_to_json (const LwProject *project, const char *base_dir)
 {
   g_return_val_if_fail (project != NULL && project->params != NULL, NULL);
   const LwCodec *codec = project->params->codec;
+  /* The codec decides: a project's kind cannot disagree with what it runs */
+  gboolean audio = codec->kind == LW_MEDIA_AUDIO;
+  const char *media = audio ? project->audio : project->image;
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   add_string (b, "format", LW_PROJECT_FORMAT);
   json_builder_set_member_name (b, "version");
   json_builder_add_int_value (b, LW_PROJECT_VERSION);
-  add_string (b, "kind", "image");
+  add_string (b, "kind", audio ? "audio" : "image");
 
-  g_autofree char *image = NULL;
-  if (project->image)
+  g_autofree char *rel = NULL;
+  if (media)
     {
-      g_autofree char *abs = g_canonicalize_filename (project->image, NULL);
-      image = base_dir ? relative_to (abs, base_dir) : NULL;
-      if (image == NULL)
-        image = g_steal_pointer (&abs);
+      g_autofree char *abs = g_canonicalize_filename (media, NULL);
+      rel = base_dir ? relative_to (abs, base_dir) : NULL;
+      if (rel == NULL)
+        rel = g_steal_pointer (&abs);
     }
-  add_string (b, "image", image);
+  add_string (b, audio ? "audio" : "image", rel);
 
   json_builder_set_member_name (b, "codec");
   json_builder_begin_object (b);
@@ -163,15 +259,20 @@ lw_project_to_json (const LwProject *project, const char *base_dir)
   json_builder_end_object (b);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "view");
-  json_builder_begin_object (b);
-  add_string (b, "compare_mode", project->compare_mode ? project->compare_mode : "split");
-  add_number (b, "zoom", project->zoom);
-  add_number (b, "center_x", project->center_x);
-  add_number (b, "center_y", project->center_y);
-  add_number (b, "split", project->split);
-  add_number (b, "difference_gain", project->diff_gain);
-  json_builder_end_object (b);
+  if (audio)
+    add_audio_members (b, project);
+  else
+    {
+      json_builder_set_member_name (b, "view");
+      json_builder_begin_object (b);
+      add_string (b, "compare_mode", project->compare_mode ? project->compare_mode : "split");
+      add_number (b, "zoom", project->zoom);
+      add_number (b, "center_x", project->center_x);
+      add_number (b, "center_y", project->center_y);
+      add_number (b, "split", project->split);
+      add_number (b, "difference_gain", project->diff_gain);
+      json_builder_end_object (b);
+    }
 
   json_builder_set_member_name (b, "rd");
   json_builder_begin_object (b);
@@ -186,7 +287,9 @@ lw_project_to_json (const LwProject *project, const char *base_dir)
   json_builder_add_boolean_value (b, project->rd_log_rate);
   json_builder_end_object (b);
 
-  if (project->has_results)
+  if (project->has_results && audio)
+    add_audio_results (b, project);
+  else if (project->has_results)
     {
       const LwMeasure *m = &project->results;
       json_builder_set_member_name (b, "results");
@@ -202,6 +305,8 @@ lw_project_to_json (const LwProject *project, const char *base_dir)
       add_number (b, "ms_ssim", m->ms_ssim);
       json_builder_end_object (b);
     }
+  if (audio && project->abx)
+    add_abx (b, project->abx);
   json_builder_end_object (b);
 
   g_autoptr (JsonNode) root = json_builder_get_root (b);
@@ -471,6 +576,31 @@ read_param (LwParams *params, const char *name, JsonNode *node, GError **error)
   return lw_params_set (params, name, value, error);
 }
 
+static const char *
+kind_name (LwMediaKind kind)
+{
+  return kind == LW_MEDIA_AUDIO ? "audio" : "image";
+}
+
+/* The codec named `name` must be registered and of the experiment's kind */
+static const LwCodec *
+codec_of_kind (const char *name, const char *field, LwMediaKind kind, GError **error)
+{
+  const LwCodec *codec = lw_codec_lookup (name, error);
+  if (codec == NULL)
+    {
+      g_prefix_error (error, "“%s”: ", field);
+      return NULL;
+    }
+  if (codec->kind != kind)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED, "“%s”: codec “%s” is not an %s codec",
+                   field, name, kind_name (kind));
+      return NULL;
+    }
+  return codec;
+}
+
 static gboolean
 read_codec (JsonObject *root, LwProject *p, GError **error)
 {
@@ -483,18 +613,9 @@ read_codec (JsonObject *root, LwProject *p, GError **error)
       || !get_string (obj, "name", "codec.name", TRUE, FALSE, NULL, &name, error)
       || !get_object (obj, "params", "codec.params", FALSE, &params, error))
     return FALSE;
-  const LwCodec *codec = lw_codec_lookup (name, error);
+  const LwCodec *codec = codec_of_kind (name, "codec.name", p->kind, error);
   if (codec == NULL)
-    {
-      g_prefix_error (error, "“codec.name”: ");
-      return FALSE;
-    }
-  if (codec->kind != LW_MEDIA_IMAGE)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED,
-                   "“codec.name”: codec “%s” is not an image codec", codec->name);
-      return FALSE;
-    }
+    return FALSE;
   lw_params_free (p->params);
   /* Parameters missing from the file keep their defaults: files written before a codec
    * gained a parameter still load. */
@@ -535,24 +656,6 @@ read_view (JsonObject *root, LwProject *p, GError **error)
 }
 
 static gboolean
-image_codec_name (const char *name, const char *field, GError **error)
-{
-  const LwCodec *codec = lw_codec_lookup (name, error);
-  if (codec == NULL)
-    {
-      g_prefix_error (error, "“%s”: ", field);
-      return FALSE;
-    }
-  if (codec->kind != LW_MEDIA_IMAGE)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED, "“%s”: codec “%s” is not an image codec",
-                   field, name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 read_rd (JsonObject *root, LwProject *p, GError **error)
 {
   static const char * const known[] = { "codecs", "anchor", "metric", "log_rate", NULL };
@@ -586,7 +689,7 @@ read_rd (JsonObject *root, LwProject *p, GError **error)
           if (!is_type (e, G_TYPE_STRING))
             return type_error (error, field, e, "a codec name (string)");
           const char *s = json_node_get_string (e);
-          if (!image_codec_name (s, field, error))
+          if (codec_of_kind (s, field, p->kind, error) == NULL)
             return FALSE;
           if (g_strv_contains ((const char * const *) names, s))
             {
@@ -600,9 +703,11 @@ read_rd (JsonObject *root, LwProject *p, GError **error)
       p->rd_codecs = g_steal_pointer (&names);
     }
   if (!get_string (rd, "anchor", "rd.anchor", FALSE, TRUE, NULL, &p->rd_anchor, error)
-      || (p->rd_anchor && !image_codec_name (p->rd_anchor, "rd.anchor", error)))
+      || (p->rd_anchor && codec_of_kind (p->rd_anchor, "rd.anchor", p->kind, error) == NULL))
     return FALSE;
-  return get_string (rd, "metric", "rd.metric", FALSE, FALSE, rd_metrics, &p->rd_metric, error)
+  return get_string (rd, "metric", "rd.metric", FALSE, FALSE,
+                     p->kind == LW_MEDIA_AUDIO ? audio_rd_metrics : rd_metrics, &p->rd_metric,
+                     error)
          && get_bool (rd, "log_rate", "rd.log_rate", &p->rd_log_rate, error);
 }
 
@@ -658,11 +763,232 @@ read_results (JsonObject *root, LwProject *p, GError **error)
   return TRUE;
 }
 
+/* A pair of times that are both null (the default) or both numbers with lo < hi */
+static gboolean
+get_span (JsonObject *obj, const char *lo_name, const char *hi_name, const char *where,
+          double *lo, double *hi, GError **error)
+{
+  g_autofree char *lo_field = g_strdup_printf ("%s.%s", where, lo_name);
+  g_autofree char *hi_field = g_strdup_printf ("%s.%s", where, hi_name);
+
+  if (!get_number (obj, lo_name, lo_field, 0, LW_AUDIO_MAX_SECONDS, TRUE, NAN, lo, error)
+      || !get_number (obj, hi_name, hi_field, 0, LW_AUDIO_MAX_SECONDS, TRUE, NAN, hi, error))
+    return FALSE;
+  if (isnan (*lo) != isnan (*hi))
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "“%s” and “%s” must both be numbers or both null", lo_field, hi_field);
+      return FALSE;
+    }
+  if (!isnan (*lo) && !(*lo < *hi))
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA, "“%s” = %g is not before “%s” = %g",
+                   lo_field, *lo, hi_field, *hi);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_audio_view (JsonObject *root, LwProject *p, GError **error)
+{
+  static const char * const known[] = { "start", "end", "cursor", "selection_start",
+                                        "selection_end", "source", "spectrogram_scale", NULL };
+  g_autofree char *source = NULL, *scale = NULL;
+  JsonObject *v;
+
+  if (!get_object (root, "view", "view", FALSE, &v, error))
+    return FALSE;
+  if (v == NULL)
+    return TRUE;
+  if (!check_members (v, "view", known, error)
+      || !get_span (v, "start", "end", "view", &p->view_start, &p->view_end, error)
+      || !get_number (v, "cursor", "view.cursor", 0, LW_AUDIO_MAX_SECONDS, TRUE, NAN, &p->cursor,
+                      error)
+      || !get_span (v, "selection_start", "selection_end", "view", &p->selection_start,
+                    &p->selection_end, error)
+      || !get_string (v, "source", "view.source", FALSE, FALSE, ab_sources, &source, error)
+      || !get_string (v, "spectrogram_scale", "view.spectrogram_scale", FALSE, FALSE,
+                      freq_scales, &scale, error))
+    return FALSE;
+  if (source)
+    p->source = list_index (ab_sources, source) == 1 ? LW_ABX_B : LW_ABX_A;
+  if (scale)
+    p->spectrogram_scale = (LwFreqScale) list_index (freq_scales, scale);
+  return TRUE;
+}
+
+/* A whole number member in [0, max] */
+static gboolean
+get_count (JsonObject *obj, const char *name, const char *field, gboolean required, gint64 lo,
+           gint64 hi, gint64 *out, GError **error)
+{
+  JsonNode *node;
+  if (!get_member (obj, name, field, required, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  /* Integers up to 2^53 are exact in a double, far above any .lwc we write */
+  if (!is_number (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return type_error (error, field, node, "a whole number");
+  gint64 v = json_node_get_int (node);
+  if (v < lo || v > hi)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "“%s” = %" G_GINT64_FORMAT " is outside %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT,
+                   field, v, lo, hi);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_audio_results (JsonObject *root, LwProject *p, GError **error)
+{
+  static const char * const known[] = { "bytes", "kbps", "bits_per_sample", "ratio",
+                                        "dim_reduction", "snr", "si_sdr", "psnr", "lsd", NULL };
+  JsonObject *r;
+  LwAudioMeasure m = { 0 };
+  gint64 bytes = 0;
+
+  if (!get_object (root, "results", "results", FALSE, &r, error))
+    return FALSE;
+  if (r == NULL)
+    return TRUE;
+  if (!check_members (r, "results", known, error)
+      || !get_count (r, "bytes", "results.bytes", TRUE, 1, (gint64) 1 << 53, &bytes, error))
+    return FALSE;
+  m.bytes = (gsize) bytes;
+  /* null: +inf for the dB figures of a lossless result, else undefined */
+  m.kbps = m.bits_per_sample = m.ratio = m.dim_reduction = m.snr = m.si_sdr = m.psnr = m.lsd
+    = NAN;
+  if (!get_number (r, "kbps", "results.kbps", 0, 1e9, FALSE, 0, &m.kbps, error)
+      || !get_number (r, "bits_per_sample", "results.bits_per_sample", 0, 1e9, FALSE, 0,
+                      &m.bits_per_sample, error)
+      || !get_number (r, "ratio", "results.ratio", 0, 1e18, FALSE, 0, &m.ratio, error)
+      || !get_number (r, "dim_reduction", "results.dim_reduction", 0, 1e18, TRUE, NAN,
+                      &m.dim_reduction, error)
+      || !get_number (r, "snr", "results.snr", -1e4, 1e4, TRUE, INFINITY, &m.snr, error)
+      || !get_number (r, "si_sdr", "results.si_sdr", -1e4, 1e4, TRUE, INFINITY, &m.si_sdr, error)
+      || !get_number (r, "psnr", "results.psnr", -1e4, 1e4, TRUE, INFINITY, &m.psnr, error)
+      || !get_number (r, "lsd", "results.lsd", 0, 1e4, TRUE, NAN, &m.lsd, error))
+    return FALSE;
+  const char *fields[] = { "kbps", "bits_per_sample", "ratio", NULL };
+  double values[] = { m.kbps, m.bits_per_sample, m.ratio };
+  for (guint i = 0; fields[i]; i++)
+    if (isnan (values[i]))
+      {
+        g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA, "“results.%s” is missing",
+                     fields[i]);
+        return FALSE;
+      }
+  p->audio_results = m;
+  p->has_results = TRUE;
+  return TRUE;
+}
+
+/* The ABX session: the trials are replayed from the seed, so every X must be the one the seed
+ * draws; `correct` and `p_value` are checked against the replay, never taken from the file. */
+static gboolean
+read_abx (JsonObject *root, LwProject *p, GError **error)
+{
+  static const char * const known[] = { "seed", "trials", "correct", "p_value", NULL };
+  g_autofree char *seed_text = NULL;
+  JsonObject *o;
+  JsonNode *node;
+  guint64 seed;
+  gint64 correct = 0;
+  double p_value = NAN;
+
+  if (!get_object (root, "abx", "abx", FALSE, &o, error))
+    return FALSE;
+  if (o == NULL)
+    return TRUE;
+  if (!check_members (o, "abx", known, error)
+      || !get_string (o, "seed", "abx.seed", TRUE, FALSE, NULL, &seed_text, error))
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "“abx.seed” is “%s”, not a whole number 0–%" G_GUINT64_FORMAT " in decimal",
+                   seed_text, G_MAXUINT64);
+      return FALSE;
+    }
+  if (!get_member (o, "trials", "abx.trials", TRUE, &node, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return type_error (error, "abx.trials", node, "an array of [x, answer] pairs");
+  JsonArray *a = json_node_get_array (node);
+  guint n = json_array_get_length (a);
+  if (n > LW_ABX_MAX_TRIALS)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                   "“abx.trials” has %u trials; at most %d are allowed", n, LW_ABX_MAX_TRIALS);
+      return FALSE;
+    }
+  g_autoptr (LwAbx) abx = lw_abx_new (seed);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (a, i);
+      g_autofree char *field = g_strdup_printf ("abx.trials[%u]", i);
+      LwAbxChoice pair[2];
+      if (!JSON_NODE_HOLDS_ARRAY (e) || json_array_get_length (json_node_get_array (e)) != 2)
+        return type_error (error, field, e, "an [x, answer] pair such as [\"a\", \"b\"]");
+      for (guint j = 0; j < 2; j++)
+        {
+          JsonNode *c = json_array_get_element (json_node_get_array (e), j);
+          if (!is_type (c, G_TYPE_STRING) || !in_list (ab_sources, json_node_get_string (c)))
+            {
+              g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                           "“%s[%u]” (%s) must be \"a\" or \"b\"", field, j,
+                           j ? "the answer" : "x");
+              return FALSE;
+            }
+          pair[j] = strcmp (json_node_get_string (c), "b") == 0 ? LW_ABX_B : LW_ABX_A;
+        }
+      if (pair[0] != lw_abx_current_x (abx))
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "“%s”: x is “%s” but the seed %s draws “%s” for this trial", field,
+                       ab_sources[pair[0]], seed_text, ab_sources[lw_abx_current_x (abx)]);
+          return FALSE;
+        }
+      lw_abx_answer (abx, pair[1]);
+    }
+  if (!get_count (o, "correct", "abx.correct", TRUE, 0, LW_ABX_MAX_TRIALS, &correct, error))
+    return FALSE;
+  if ((guint) correct != lw_abx_get_correct (abx))
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "“abx.correct” = %" G_GINT64_FORMAT " but %u of the %u trials are right",
+                   correct, lw_abx_get_correct (abx), n);
+      return FALSE;
+    }
+  if (!get_member (o, "p_value", "abx.p_value", TRUE, &node, error)
+      || !get_number (o, "p_value", "abx.p_value", 0, 1, FALSE, 0, &p_value, error))
+    return FALSE;
+  double want = lw_abx_p_value (abx);
+  if (!(fabs (p_value - want) <= 1e-9 * want + 1e-300))
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "“abx.p_value” = %.17g but %u of %u right gives %.17g", p_value,
+                   lw_abx_get_correct (abx), n, want);
+      return FALSE;
+    }
+  lw_abx_free (p->abx);
+  p->abx = g_steal_pointer (&abx);
+  return TRUE;
+}
+
 LwProject *
 lw_project_from_json (const char *text, gsize len, const char *base_dir, GError **error)
 {
-  static const char * const known[] = { "format", "version", "kind", "image", "codec", "view",
-                                        "rd", "results", NULL };
+  static const char * const known_image[] = { "format", "version", "kind", "image", "codec",
+                                              "view", "rd", "results", NULL };
+  static const char * const known_audio[] = { "format", "version", "kind", "audio", "codec",
+                                              "view", "rd", "results", "abx", NULL };
+  static const char * const kinds[] = { "image", "audio", NULL };  /* LwMediaKind order */
   g_return_val_if_fail (text != NULL || len == 0, NULL);
 
   if (len > LW_PROJECT_MAX_BYTES)
@@ -698,7 +1024,7 @@ lw_project_from_json (const char *text, gsize len, const char *base_dir, GError 
     }
   JsonObject *root = json_node_get_object (root_node);
 
-  g_autofree char *format = NULL, *kind = NULL, *image = NULL;
+  g_autofree char *format = NULL, *kind = NULL, *media = NULL;
   JsonNode *version;
   if (!get_string (root, "format", "format", TRUE, FALSE, NULL, &format, error))
     return NULL;
@@ -723,30 +1049,32 @@ lw_project_from_json (const char *text, gsize len, const char *base_dir, GError 
                    "version %d)", json_node_get_int (version), LW_PROJECT_VERSION);
       return NULL;
     }
-  if (!check_members (root, "", known, error)
-      || !get_string (root, "kind", "kind", TRUE, FALSE, NULL, &kind, error))
+  if (!get_string (root, "kind", "kind", TRUE, FALSE, NULL, &kind, error))
     return NULL;
-  if (strcmp (kind, "image") != 0)
+  if (!in_list (kinds, kind))
     {
       g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED,
-                   "“kind” is “%s”; this version handles “image” experiments only", kind);
+                   "“kind” is “%s”; this version handles “image” and “audio” experiments", kind);
       return NULL;
     }
-  if (!get_string (root, "image", "image", TRUE, FALSE, NULL, &image, error))
+  gboolean audio = strcmp (kind, "audio") == 0;
+  if (!check_members (root, "", audio ? known_audio : known_image, error)
+      || !get_string (root, kind, kind, TRUE, FALSE, NULL, &media, error))
     return NULL;
 
   /* The codec is read first so a project always has parameters */
-  g_autoptr (LwProject) p = g_new0 (LwProject, 1);
-  p->compare_mode = g_strdup ("split");
-  p->center_x = p->center_y = NAN;
-  p->split = 0.5;
-  p->diff_gain = 8.0;
-  p->rd_codecs = g_new0 (char *, 1);
-  p->rd_metric = g_strdup ("psnr");
-  if (!read_codec (root, p, error) || !read_view (root, p, error) || !read_rd (root, p, error)
-      || !read_results (root, p, error))
+  g_autoptr (LwProject) p = project_alloc ();
+  p->kind = audio ? LW_MEDIA_AUDIO : LW_MEDIA_IMAGE;
+  if (!read_codec (root, p, error)
+      || !(audio ? read_audio_view (root, p, error) : read_view (root, p, error))
+      || !read_rd (root, p, error)
+      || !(audio ? read_audio_results (root, p, error) : read_results (root, p, error))
+      || (audio && !read_abx (root, p, error)))
     return NULL;
-  p->image = g_canonicalize_filename (image, base_dir);
+  if (audio)
+    p->audio = g_canonicalize_filename (media, base_dir);
+  else
+    p->image = g_canonicalize_filename (media, base_dir);
   return g_steal_pointer (&p);
 }
 

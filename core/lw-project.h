@@ -1,18 +1,26 @@
-/* lw-project.h — experiment (project) files: image, codec, parameters, view and RD panel as JSON
+/* lw-project.h — experiment (project) files: image or audio, codec, parameters, view, RD panel,
+ * results and (audio) the blind ABX session as JSON
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One file that the GUI reopens in the same state and `latent-workbench-cli run` replays;
  * the format is specified in docs/project-format.md. Loading validates every field and names
  * the bad one in an LW_ERROR; nothing in a file can make the loader allocate more than a
  * small multiple of LW_PROJECT_MAX_BYTES. Units: centre in image pixels, zoom as a scale
- * factor (1 = one image pixel per screen pixel), split as a fraction of the width.
+ * factor (1 = one image pixel per screen pixel), split as a fraction of the width; audio times
+ * in seconds from the start of the clip.
+ *
+ * Ownership: the project owns every pointer in it (strings, params, rd_codecs, abx) and
+ * lw_project_free frees them; replace a field by freeing the old value first.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "lw-abx.h"
+#include "lw-audio-measure.h"
 #include "lw-codec.h"
 #include "lw-measure.h"
+#include "lw-stft.h"
 
 G_BEGIN_DECLS
 
@@ -25,7 +33,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char     *image;          /* absolute path after load */
+  LwMediaKind kind;         /* LW_MEDIA_IMAGE or LW_MEDIA_AUDIO, always params->codec->kind */
+  char     *image;          /* image experiments: absolute path after load; NULL for audio */
   LwParams *params;         /* params->codec is the codec */
   char     *compare_mode;   /* "split" (default), "side-by-side", "difference", "latent" */
   double    zoom;           /* 0 = fit, else (0, LW_PROJECT_MAX_ZOOM] */
@@ -37,11 +46,25 @@ typedef struct
   char     *rd_metric;      /* "psnr" (default), "psnr-y", "ssim", "ms-ssim" */
   gboolean  rd_log_rate;
   gboolean  has_results;
-  LwMeasure results;        /* timings are neither saved nor loaded (0 after load) */
+  LwMeasure results;        /* image results; timings are neither saved nor loaded */
+
+  /* Audio experiments (kind == LW_MEDIA_AUDIO). The image view fields above keep their
+   * defaults and are not saved; rd_* apply with audio codecs and rd_metric from "psnr"
+   * (WaLLoC's audio PSNR, the default), "snr", "si-sdr", "lsd". */
+  char       *audio;              /* absolute path after load; NULL for images */
+  double      view_start, view_end; /* visible span in seconds; both NaN = the whole clip;
+                                   * times are at most LW_AUDIO_MAX_SECONDS */
+  double      cursor;             /* playhead in seconds, NaN = none */
+  double      selection_start, selection_end; /* seconds, both NaN = no selection */
+  LwAbxChoice source;             /* what the A/B switch plays: LW_ABX_A original, B decoded */
+  LwFreqScale spectrogram_scale;  /* LW_FREQ_LOG by default */
+  LwAudioMeasure audio_results;   /* valid when has_results; timings not saved (0 after load) */
+  LwAbx      *abx;                /* blind ABX session, NULL = none (owned) */
 } LwProject;
 
-/* Defaults for everything but the codec (its default parameters) and the image path, which is
- * made absolute against the current folder. (transfer full) */
+/* Defaults for everything but the codec (its default parameters) and the media path, which is
+ * made absolute against the current folder. The codec's kind decides the experiment's: for an
+ * audio codec `image_path` is the audio file and lands in `audio`. (transfer full) */
 LwProject *lw_project_new       (const LwCodec *codec, const char *image_path);
 void       lw_project_free      (LwProject *project);
 /* Reads at most LW_PROJECT_MAX_BYTES; errors start with the file name. (transfer full) */

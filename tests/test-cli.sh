@@ -381,6 +381,7 @@ check "run without EXPERIMENT is a usage error (2)" rc_is 2
 # ---- audio: encode/decode/info/rd on WAV and FLAC ----------------------------------------
 # voice.wav from the shared data, or a generated stand-in (CI may not have ../shared)
 AUDIO="${LW_SHARED_DATADIR:-/nonexistent}/audio/voice.wav"
+[ -f "$AUDIO" ] || AUDIO="${LW_DATADIR:-/nonexistent}/samples/voice.wav"
 if [ ! -f "$AUDIO" ]; then
   AUDIO="$T/voice.wav"
   "$PY" - "$AUDIO" <<'EOF2'
@@ -475,6 +476,69 @@ EOF2
   run rd --codec opus --codec flac --points 4 "$AUDIO"
   check "rd on audio (text): kbit/s, SNR, SI-SDR and LSD columns and a BD line" \
     eval 'rc_is 0 && grep -q "kbit/s" "$T/out" && grep -q "SI-SDR" "$T/out" && grep -q "LSD" "$T/out" && grep -q "BD-rate" "$T/out"'
+fi
+
+# ---- run on audio experiments: replay, record, tamper ----------------------------------
+if have_codec opus; then
+  mkdir -p "$T/aproj/sounds"
+  cp "$AUDIO" "$T/aproj/sounds/voice.wav"
+  cat >"$T/aproj/exp.json" <<'JSON'
+{"format": "latent-workbench-experiment", "version": 1, "kind": "audio",
+ "audio": "sounds/voice.wav",
+ "codec": {"name": "opus", "params": {"bitrate": 32, "complexity": 5}},
+ "view": {"start": 0.1, "end": 0.9, "cursor": 0.2, "selection_start": 0.25,
+          "selection_end": 0.5, "source": "b", "spectrogram_scale": "mel"},
+ "rd": {"codecs": ["opus", "flac"], "anchor": "opus", "metric": "snr"},
+ "abx": {"seed": "1", "trials": [["a", "a"], ["b", "a"]], "correct": 1, "p_value": 0.75}}
+JSON
+  run run --json --out-lwc "$T/aproj/out.lwc" --out-audio "$T/aproj/out.wav" "$T/aproj/exp.json"
+  cp "$T/out" "$T/arun1.json"
+  check "run --json on audio: no recorded results → reproduced null, outputs written (exit 0)" \
+    eval 'rc_is 0 && [ -s "$T/aproj/out.lwc" ] && [ "$(wav_frames "$T/aproj/out.wav")" = "$(wav_frames "$AUDIO")" ] && "$PY" - "$T/arun1.json" "$T/aproj/out.lwc" <<"PY"
+import json, math, os, sys
+r = json.load(open(sys.argv[1]))
+assert r["reproduced"] is None and r["differences"] == [], r
+assert r["codec"] == "opus" and r["params"]["complexity"] == "5", r
+assert r["audio"].endswith("sounds/voice.wav") and r["shape"][0] == 1, r
+assert r["bytes"] == os.path.getsize(sys.argv[2]), r
+for k in ("kbps", "bits_per_sample", "ratio", "dim_reduction", "snr", "si_sdr", "psnr", "lsd"):
+    assert isinstance(r[k], float) and math.isfinite(r[k]), k
+assert 20 < r["kbps"] < 60, r["kbps"]
+PY'
+  "$PY" - "$T/aproj/exp.json" "$T/arun1.json" "$T/aproj/recorded.json" "$T/aproj/tampered.json" <<'PY'
+import json, sys
+exp, run = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+keys = ("bytes", "kbps", "bits_per_sample", "ratio", "dim_reduction", "snr", "si_sdr", "psnr", "lsd")
+exp["results"] = {k: run[k] for k in keys}
+json.dump(exp, open(sys.argv[3], "w"), indent=2)
+exp["results"]["snr"] += 0.01
+json.dump(exp, open(sys.argv[4], "w"), indent=2)
+PY
+  run run "$T/aproj/recorded.json"
+  check "run on audio: recorded results reproduce (exit 0, reproduced: yes, SNR and LSD shown)" \
+    eval 'rc_is 0 && grep -q "^reproduced: yes" "$T/out" && grep -q "SNR" "$T/out" && grep -q "LSD" "$T/out" && grep -q "kbit/s" "$T/out"'
+  run run "$T/aproj/tampered.json"
+  check "run on audio: tampered SNR → exit 3, reproduced: NO naming snr" \
+    eval 'rc_is 3 && grep -q "^reproduced: NO" "$T/out" && grep -q "  snr " "$T/out"'
+  run run --json "$T/aproj/tampered.json"
+  check "run --json on audio: tampered → exit 3, differences = [snr]" \
+    eval 'rc_is 3 && "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); assert r[\"reproduced\"] is False; assert [d[\"field\"] for d in r[\"differences\"]] == [\"snr\"], r" "$T/out"'
+  sed 's/\["b", "a"\]\], "correct": 1/["a", "a"]], "correct": 2/' "$T/aproj/exp.json" >"$T/aproj/badabx.json"
+  run run "$T/aproj/badabx.json"
+  check "run: an ABX trial the seed did not draw → exit 1 naming abx.trials[1]" \
+    eval 'rc_is 1 && err_has "badabx.json" && err_has "abx.trials[1]"'
+  sed 's/"bitrate": 32/"bitrate": 5000/' "$T/aproj/exp.json" >"$T/aproj/badrate.json"
+  run run "$T/aproj/badrate.json"
+  check "run: out-of-range audio codec parameter → exit 1 naming it" \
+    eval 'rc_is 1 && err_has "badrate.json" && err_has "bitrate"'
+  sed 's/"name": "opus"/"name": "jpeg"/' "$T/aproj/exp.json" >"$T/aproj/imgcodec.json"
+  run run "$T/aproj/imgcodec.json"
+  check "run: an image codec in an audio experiment → exit 1 naming codec.name" \
+    eval 'rc_is 1 && err_has "codec.name" && err_has "audio"'
+  sed 's#sounds/voice.wav#sounds/missing.wav#' "$T/aproj/exp.json" >"$T/aproj/noaudio.json"
+  run run "$T/aproj/noaudio.json"
+  check "run: missing audio → exit 1 naming the experiment and the audio" \
+    eval 'rc_is 1 && err_has "noaudio.json" && err_has "missing.wav"'
 fi
 
 # Bad audio and codecs of the wrong kind

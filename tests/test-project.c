@@ -246,8 +246,10 @@ static const BadCase bad_cases[] = {
     LW_ERROR_INVALID_DATA, "version" },
   { "{\"format\": \"latent-workbench-experiment\", \"version\": \"1\"}", TRUE,
     LW_ERROR_INVALID_DATA, "version" },
-  { "{\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"audio\", "
+  { "{\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"video\", "
     "\"image\": \"a.png\"" JPEG "}", TRUE, LW_ERROR_UNSUPPORTED, "kind" },
+  { "{\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"audio\", "
+    "\"image\": \"a.png\"" JPEG "}", TRUE, LW_ERROR_INVALID_DATA, "image" },
   { "{\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"image\"" JPEG "}",
     TRUE, LW_ERROR_INVALID_DATA, "image" },
   { "{\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"image\", "
@@ -455,6 +457,246 @@ test_atomic_save (void)
   rm_rf (dir);
 }
 
+/* ---------------------------------------------------------------- audio experiments */
+
+static LwProject *
+sample_audio_project (const char *audio)
+{
+  const LwCodec *codec = lw_codec_lookup ("opus", NULL);
+  g_assert_nonnull (codec);
+  LwProject *p = lw_project_new (codec, audio);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (lw_params_parse (p->params, "bitrate=24.5", &error));
+  g_assert_true (lw_params_parse (p->params, "complexity=3", &error));
+  g_assert_no_error (error);
+  p->view_start = 0.25;
+  p->view_end = 1.125;
+  p->cursor = 0.5;
+  p->selection_start = 0.375;
+  p->selection_end = 0.875;
+  p->source = LW_ABX_B;
+  p->spectrogram_scale = LW_FREQ_MEL;
+  g_strfreev (p->rd_codecs);
+  p->rd_codecs = g_strsplit ("opus,flac", ",", -1);
+  p->rd_anchor = g_strdup ("opus");
+  g_free (p->rd_metric);
+  p->rd_metric = g_strdup ("si-sdr");
+  p->has_results = TRUE;
+  p->audio_results = (LwAudioMeasure) { .bytes = 4321, .kbps = 24.75, .bits_per_sample = 0.5625,
+                                        .ratio = 28.5, .dim_reduction = 1, .snr = 12.5,
+                                        .si_sdr = INFINITY, .psnr = 40.0625, .lsd = 1.75 };
+  /* A listener right in 3 of 4 trials, over a 64-bit seed */
+  p->abx = lw_abx_new (G_GUINT64_CONSTANT (18446744073709551557));
+  for (guint i = 0; i < 23; i++)
+    {
+      LwAbxChoice x = lw_abx_current_x (p->abx);
+      lw_abx_answer (p->abx, i % 4 == 1 ? !x : x);
+    }
+  return p;
+}
+
+static void
+test_audio_defaults (void)
+{
+  const LwCodec *codec = lw_codec_lookup ("flac", NULL);
+  g_autoptr (LwProject) p = lw_project_new (codec, "/x/voice.wav");
+
+  g_assert_cmpint (p->kind, ==, LW_MEDIA_AUDIO);
+  g_assert_cmpstr (p->audio, ==, "/x/voice.wav");
+  g_assert_null (p->image);
+  g_assert_true (isnan (p->view_start) && isnan (p->view_end) && isnan (p->cursor));
+  g_assert_true (isnan (p->selection_start) && isnan (p->selection_end));
+  g_assert_cmpint (p->source, ==, LW_ABX_A);
+  g_assert_cmpint (p->spectrogram_scale, ==, LW_FREQ_LOG);
+  g_assert_null (p->abx);
+  g_assert_false (p->has_results);
+
+  /* An image codec still makes an image experiment */
+  g_autoptr (LwProject) q = lw_project_new (lw_codec_lookup ("jpeg", NULL), "/x/a.png");
+  g_assert_cmpint (q->kind, ==, LW_MEDIA_IMAGE);
+  g_assert_cmpstr (q->image, ==, "/x/a.png");
+  g_assert_null (q->audio);
+}
+
+static void
+test_audio_round_trip (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *audio = g_build_filename (dir, "sounds", "voice.wav", NULL);
+  g_autofree char *path = g_build_filename (dir, "experiment.json", NULL);
+  g_autoptr (LwProject) p = sample_audio_project (audio);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (lw_project_save (p, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"kind\" : \"audio\""));
+  g_assert_nonnull (strstr (text, "\"audio\" : \"sounds/voice.wav\""));
+  g_assert_nonnull (strstr (text, "\"seed\" : \"18446744073709551557\""));
+  g_assert_null (strstr (text, "\"image\""));
+  g_assert_null (strstr (text, "compare_mode"));
+
+  g_autoptr (LwProject) q = lw_project_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (q);
+  g_assert_cmpint (q->kind, ==, LW_MEDIA_AUDIO);
+  g_assert_cmpstr (q->audio, ==, audio);
+  g_assert_null (q->image);
+  g_assert_cmpstr (q->params->codec->name, ==, "opus");
+  g_assert_cmpfloat (lw_params_get (q->params, "bitrate"), ==, 24.5);
+  g_assert_cmpfloat (lw_params_get (q->params, "complexity"), ==, 3);
+  g_assert_cmpfloat (q->view_start, ==, 0.25);
+  g_assert_cmpfloat (q->view_end, ==, 1.125);
+  g_assert_cmpfloat (q->cursor, ==, 0.5);
+  g_assert_cmpfloat (q->selection_start, ==, 0.375);
+  g_assert_cmpfloat (q->selection_end, ==, 0.875);
+  g_assert_cmpint (q->source, ==, LW_ABX_B);
+  g_assert_cmpint (q->spectrogram_scale, ==, LW_FREQ_MEL);
+  g_assert_cmpuint (g_strv_length (q->rd_codecs), ==, 2);
+  g_assert_cmpstr (q->rd_anchor, ==, "opus");
+  g_assert_cmpstr (q->rd_metric, ==, "si-sdr");
+  g_assert_true (q->has_results);
+  const LwAudioMeasure *a = &p->audio_results, *b = &q->audio_results;
+  g_assert_cmpuint (a->bytes, ==, b->bytes);
+  assert_same_double (a->kbps, b->kbps);
+  assert_same_double (a->bits_per_sample, b->bits_per_sample);
+  assert_same_double (a->ratio, b->ratio);
+  assert_same_double (a->dim_reduction, b->dim_reduction);
+  assert_same_double (a->snr, b->snr);
+  assert_same_double (a->si_sdr, b->si_sdr);
+  assert_same_double (a->psnr, b->psnr);
+  assert_same_double (a->lsd, b->lsd);
+  g_assert_cmpfloat (b->encode_ms, ==, 0);
+
+  /* The ABX session comes back as the same session and continues with the same X */
+  g_assert_nonnull (q->abx);
+  g_assert_cmpuint (lw_abx_get_seed (q->abx), ==, lw_abx_get_seed (p->abx));
+  g_assert_cmpuint (lw_abx_get_trials (q->abx), ==, 23);
+  g_assert_cmpuint (lw_abx_get_correct (q->abx), ==, lw_abx_get_correct (p->abx));
+  g_assert_cmpfloat (lw_abx_p_value (q->abx), ==, lw_abx_p_value (p->abx));
+  g_assert_cmpint (lw_abx_current_x (q->abx), ==, lw_abx_current_x (p->abx));
+
+  /* Writing the loaded project gives the same text */
+  g_autofree char *again = lw_project_to_json (q, dir);
+  g_assert_cmpstr (text, ==, again);
+
+  /* Defaults (no view, results or ABX) survive too: nulls for the unset times */
+  g_autoptr (LwProject) d = lw_project_new (lw_codec_lookup ("flac", NULL), audio);
+  g_autofree char *dtext = lw_project_to_json (d, dir);
+  g_assert_null (strstr (dtext, "\"abx\""));
+  g_autoptr (LwProject) d2 = lw_project_from_json (dtext, strlen (dtext), dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (isnan (d2->view_start) && isnan (d2->cursor) && isnan (d2->selection_end));
+  g_assert_null (d2->abx);
+  g_assert_false (d2->has_results);
+  rm_rf (dir);
+}
+
+#define AHEAD "\"format\": \"latent-workbench-experiment\", \"version\": 1, \"kind\": \"audio\", " \
+              "\"audio\": \"a.wav\""
+#define OPUS  ", \"codec\": {\"name\": \"opus\"}"
+#define RES   ", \"results\": {\"bytes\": 10, \"kbps\": 8, \"bits_per_sample\": 0.2, \"ratio\": 80"
+/* seed 1 draws x = a, b, b, b, … (the first trials of lw_abx_new (1)) */
+#define ABX1  ", \"abx\": {\"seed\": \"1\", "
+
+static const BadCase bad_audio_cases[] = {
+  { OPUS ", \"image\": \"a.png\"", FALSE, LW_ERROR_INVALID_DATA, "image" },
+  { ", \"codec\": {\"name\": \"jpeg\"}", FALSE, LW_ERROR_UNSUPPORTED, "not an audio codec" },
+  { ", \"codec\": {\"name\": \"opus\", \"params\": {\"bitrate\": 5000}}", FALSE,
+    LW_ERROR_INVALID_PARAM, "bitrate" },
+  /* view */
+  { OPUS ", \"view\": {\"start\": 1}", FALSE, LW_ERROR_INVALID_DATA, "view.end" },
+  { OPUS ", \"view\": {\"start\": 2, \"end\": 1}", FALSE, LW_ERROR_INVALID_DATA, "view.start" },
+  { OPUS ", \"view\": {\"start\": -1, \"end\": 1}", FALSE, LW_ERROR_INVALID_DATA, "view.start" },
+  { OPUS ", \"view\": {\"start\": 0, \"end\": 1e9}", FALSE, LW_ERROR_INVALID_DATA, "view.end" },
+  { OPUS ", \"view\": {\"cursor\": \"0\"}", FALSE, LW_ERROR_INVALID_DATA, "view.cursor" },
+  { OPUS ", \"view\": {\"selection_start\": 1, \"selection_end\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "view.selection_start" },
+  { OPUS ", \"view\": {\"selection_end\": 1}", FALSE, LW_ERROR_INVALID_DATA,
+    "view.selection_start" },
+  { OPUS ", \"view\": {\"source\": \"x\"}", FALSE, LW_ERROR_INVALID_DATA, "view.source" },
+  { OPUS ", \"view\": {\"spectrogram_scale\": \"bark\"}", FALSE, LW_ERROR_INVALID_DATA,
+    "view.spectrogram_scale" },
+  { OPUS ", \"view\": {\"zoom\": 1}", FALSE, LW_ERROR_INVALID_DATA, "view.zoom" },
+  /* rd */
+  { OPUS ", \"rd\": {\"codecs\": [\"opus\", \"webp\"]}", FALSE, LW_ERROR_UNSUPPORTED,
+    "rd.codecs[1]" },
+  { OPUS ", \"rd\": {\"anchor\": \"jpeg\"}", FALSE, LW_ERROR_UNSUPPORTED, "rd.anchor" },
+  { OPUS ", \"rd\": {\"metric\": \"ssim\"}", FALSE, LW_ERROR_INVALID_DATA, "rd.metric" },
+  /* results */
+  { OPUS ", \"results\": {\"kbps\": 8, \"bits_per_sample\": 0.2, \"ratio\": 80}", FALSE,
+    LW_ERROR_INVALID_DATA, "results.bytes" },
+  { OPUS ", \"results\": {\"bytes\": 10, \"bits_per_sample\": 0.2, \"ratio\": 80}", FALSE,
+    LW_ERROR_INVALID_DATA, "results.kbps" },
+  { OPUS ", \"results\": {\"bytes\": 10, \"kbps\": 8, \"ratio\": 80}", FALSE,
+    LW_ERROR_INVALID_DATA, "results.bits_per_sample" },
+  { OPUS RES ", \"bpp\": 1}", FALSE, LW_ERROR_INVALID_DATA, "results.bpp" },
+  { OPUS RES ", \"snr\": \"inf\"}", FALSE, LW_ERROR_INVALID_DATA, "results.snr" },
+  { OPUS RES ", \"lsd\": -1}", FALSE, LW_ERROR_INVALID_DATA, "results.lsd" },
+  { OPUS RES ", \"si_sdr\": 1e5}", FALSE, LW_ERROR_INVALID_DATA, "results.si_sdr" },
+  /* abx */
+  { "{" HEAD JPEG ", \"abx\": {}}", TRUE, LW_ERROR_INVALID_DATA, "abx" },
+  { OPUS ", \"abx\": []", FALSE, LW_ERROR_INVALID_DATA, "abx" },
+  { OPUS ", \"abx\": {\"trials\": [], \"correct\": 0, \"p_value\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.seed" },
+  { OPUS ", \"abx\": {\"seed\": 1, \"trials\": [], \"correct\": 0, \"p_value\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.seed" },
+  { OPUS ", \"abx\": {\"seed\": \"-1\", \"trials\": [], \"correct\": 0, \"p_value\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.seed" },
+  { OPUS ", \"abx\": {\"seed\": \"18446744073709551616\", \"trials\": [], \"correct\": 0, "
+    "\"p_value\": 1}", FALSE, LW_ERROR_INVALID_DATA, "abx.seed" },
+  { OPUS ABX1 "\"correct\": 0, \"p_value\": 1}", FALSE, LW_ERROR_INVALID_DATA, "abx.trials" },
+  { OPUS ABX1 "\"trials\": [\"a\"], \"correct\": 0, \"p_value\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.trials[0]" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"c\"]], \"correct\": 1, \"p_value\": 0.5}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.trials[0][1]" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\", \"a\"]], \"correct\": 1, \"p_value\": 0.5}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.trials[0]" },
+  /* x that the seed did not draw */
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\"], [\"a\", \"b\"]], \"correct\": 2, \"p_value\": 0.25}",
+    FALSE, LW_ERROR_INVALID_DATA, "abx.trials[1]" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\"], [\"b\", \"a\"]], \"p_value\": 0.75}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.correct" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\"], [\"b\", \"a\"]], \"correct\": 2, \"p_value\": 0.75}",
+    FALSE, LW_ERROR_INVALID_DATA, "abx.correct" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\"], [\"b\", \"a\"]], \"correct\": 1}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.p_value" },
+  { OPUS ABX1 "\"trials\": [[\"a\", \"a\"], [\"b\", \"a\"]], \"correct\": 1, \"p_value\": 0.01}",
+    FALSE, LW_ERROR_INVALID_DATA, "abx.p_value" },
+  { OPUS ABX1 "\"trials\": [], \"correct\": 0, \"p_value\": 1, \"score\": 3}", FALSE,
+    LW_ERROR_INVALID_DATA, "abx.score" },
+};
+
+static void
+test_audio_validation (void)
+{
+  /* The valid base and a valid session load, so each case fails for its own reason */
+  const char *good = "{" AHEAD OPUS RES "}" ABX1
+                     "\"trials\": [[\"a\", \"a\"], [\"b\", \"a\"]], \"correct\": 1, "
+                     "\"p_value\": 0.75}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwProject) p = lw_project_from_json (good, strlen (good), "/tmp", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (lw_abx_get_correct (p->abx), ==, 1);
+  g_assert_cmpstr (p->audio, ==, "/tmp/a.wav");
+
+  for (guint k = 0; k < G_N_ELEMENTS (bad_audio_cases); k++)
+    {
+      const BadCase *c = &bad_audio_cases[k];
+      g_autofree char *text = c->full ? g_strdup (c->json) : g_strdup_printf ("{" AHEAD "%s}",
+                                                                             c->json);
+      g_autoptr (GError) e = NULL;
+      g_autoptr (LwProject) q = lw_project_from_json (text, strlen (text), "/tmp", &e);
+      if (q != NULL || e == NULL || e->code != c->code || strstr (e->message, c->needle) == NULL)
+        g_error ("audio case %u %s: expected error %d naming “%s”, got %s (code %d)", k, text,
+                 c->code, c->needle, e ? e->message : "success", e ? e->code : -1);
+      g_assert_true (e->domain == LW_ERROR);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -464,5 +706,8 @@ main (int argc, char **argv)
   g_test_add_func ("/project/validation", test_validation);
   g_test_add_func ("/project/load-errors", test_load_errors);
   g_test_add_func ("/project/save/atomic", test_atomic_save);
+  g_test_add_func ("/project/audio/defaults", test_audio_defaults);
+  g_test_add_func ("/project/audio/round-trip", test_audio_round_trip);
+  g_test_add_func ("/project/audio/validation", test_audio_validation);
   return g_test_run ();
 }

@@ -5,7 +5,9 @@
 #
 # Usage: tools/screenshots.sh [BUILD_DIR] [IMAGE]
 #   BUILD_DIR  a GUI build (default: build); IMAGE defaults to the first bundled sample.
-# Writes docs/screenshots/image-page-{split,side-by-side,difference,latent}-{light,dark}.png.
+# Writes docs/screenshots/image-page-{split,side-by-side,difference,latent}-{light,dark}.png and
+# audio-page-{light,dark}.png (the audio page is reached with Alt+Page Down, which needs
+# xdotool).
 # The page starts with wavelet-latent at its defaults and RD curves for wavelet-latent, JPEG
 # and JPEG 2000 (anchor JPEG). LW_SCREENSHOT_WAIT is the seconds to wait for the curves (14).
 # Needs xvfb-run and ImageMagick's `import`; xdotool, when present, parks the pointer in a
@@ -36,6 +38,10 @@ fi
 "$LW_EXE" $LW_IMAGE > "$LW_TMP/app-$LW_SCHEME-$LW_MODE.log" 2>&1 &
 pid=$!
 sleep "$LW_WAIT"
+if [ "$LW_MODE" = audio ]; then
+  xdotool key alt+Next
+  sleep 1
+fi
 import -window root "$LW_OUT"
 kill "$pid"
 wait "$pid" 2>/dev/null || true
@@ -48,7 +54,7 @@ if command -v dbus-run-session > /dev/null 2>&1; then
 fi
 
 for scheme in light dark; do
-  for mode in split side-by-side difference latent; do
+  for mode in split side-by-side difference latent audio; do
     # Settings come from a throw-away keyfile so the window fills the screen and the user's
     # own settings are neither read nor changed; recent files go to a throw-away folder too.
     rm -rf "$tmp/config" "$tmp/data"
@@ -60,18 +66,19 @@ window-height=800
 window-maximized=false
 last-codec='wavelet-latent'
 last-params=''
-compare-mode='$mode'
+compare-mode='$(if [ "$mode" = audio ]; then echo split; else echo "$mode"; fi)'
 rd-codecs=['wavelet-latent', 'jpeg', 'jpeg2000']
 KEYFILE
     env XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" GSETTINGS_BACKEND=keyfile \
         ADW_DEBUG_COLOR_SCHEME="prefer-$scheme" GTK_A11Y=none NO_AT_BRIDGE=1 \
         LW_EXE="$exe" LW_IMAGE="$image" LW_TMP="$tmp" LW_SCHEME="$scheme" LW_MODE="$mode" \
-        LW_WAIT="$wait_s" LW_OUT="$out/image-page-$mode-$scheme.png" \
+        LW_WAIT="$wait_s" \
+        LW_OUT="$out/$(if [ "$mode" = audio ]; then echo audio-page; else echo "image-page-$mode"; fi)-$scheme.png" \
       xvfb-run -a -s "-screen 0 1280x800x24" $bus "$tmp/shoot.sh"
     if grep -E "CRITICAL|Gtk-WARNING|Adwaita-WARNING" "$tmp/app-$scheme-$mode.log" |
         grep -v "session bus" >&2; then
       echo "$0: the app logged problems ($scheme, $mode), see above" >&2
     fi
-    echo "wrote $out/image-page-$mode-$scheme.png"
+    echo "wrote a screenshot of $mode ($scheme)"
   done
 done

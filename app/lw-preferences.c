@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-playback.h"
 #include "lw-preferences.h"
 
 static const char *const schemes[] = { "default", "light", "dark" };
@@ -94,6 +95,54 @@ spin_row (GSettings  *settings,
   return row;
 }
 
+/* Output devices as PortAudio lists them; the first entry is the system default (stored as
+ * ""). The list is read when the window opens. */
+static void
+on_device_selected_cb (AdwComboRow *row,
+                       GParamSpec  *pspec,
+                       GSettings   *settings)
+{
+  guint i = adw_combo_row_get_selected (row);
+  GStrv names = g_object_get_data (G_OBJECT (row), "lw-device-names");
+
+  if (names != NULL && i < g_strv_length (names))
+    g_settings_set_string (settings, "audio-device", names[i]);
+}
+
+static GtkWidget *
+device_row (GSettings *settings)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr (LwPlayback) playback = lw_playback_new ();
+  g_autoptr (GPtrArray) devices = lw_playback_list_devices (playback);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_autofree char *current = g_settings_get_string (settings, "audio-device");
+  guint selected = 0;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Output device"));
+  gtk_string_list_append (labels, _("System default"));
+  g_strv_builder_add (names, "");
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      LwAudioDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", d->name, d->host_api);
+      gtk_string_list_append (labels, label);
+      g_strv_builder_add (names, d->name);
+      if (g_strcmp0 (d->name, current) == 0)
+        selected = i + 1;
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  if (devices == NULL || devices->len == 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("No output device was found"));
+  g_object_set_data_full (G_OBJECT (row), "lw-device-names", g_strv_builder_end (names),
+                          (GDestroyNotify) g_strfreev);
+  g_signal_connect_object (row, "notify::selected", G_CALLBACK (on_device_selected_cb),
+                           settings, 0);
+  return row;
+}
+
 GtkWindow *
 lw_preferences_new (GtkWindow *parent,
                     GSettings *settings)
@@ -154,6 +203,11 @@ lw_preferences_new (GtkWindow *parent,
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   g_settings_bind (settings, "latent-common-range", toggle, "active", G_SETTINGS_BIND_DEFAULT);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Audio Page"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), device_row (settings));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   return GTK_WINDOW (window);

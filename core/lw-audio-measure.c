@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "lw-audio-measure"
 
 #include "lw-audio-measure.h"
+#include "lw-measure-private.h"
 #include "lw-audio-io.h"
 #include "lw-audio-metrics.h"
 #include "lw-error.h"
@@ -58,44 +59,13 @@ lw_audio_measure_lwc_partial (const LwCodec *codec, const LwTensor *audio, GByte
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  gsize len;
-  const guint8 *data = g_bytes_get_data (lwc, &len);
-  gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (LwBitstream) file = lw_bitstream_parse (data, len, error);
-  if (file == NULL)
-    return FALSE;
-  guint16 id = lw_bitstream_get_codec_id (file);
-  if (codec == NULL)
-    {
-      codec = lw_codec_lookup_id (id, error);
-      if (codec == NULL)
-        return FALSE;
-    }
-  else if (id != codec->id)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                   "%s: the container is for codec id %u, expected %u", codec->name, id,
-                   codec->id);
-      return FALSE;
-    }
-  if (codec->kind != LW_MEDIA_AUDIO)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM, "%s: not an audio codec",
-                   codec->name);
-      return FALSE;
-    }
-  g_autoptr (LwTensor) decoded = codec->decode (codec, file, error);
-  gint64 t1 = g_get_monotonic_time ();
+  gsize len = g_bytes_get_size (lwc);
+  g_autoptr (LwBitstream) file = NULL;
+  double decode_ms;
+  g_autoptr (LwTensor) decoded = _lw_measure_decode (&codec, LW_MEDIA_AUDIO, audio, lwc, &file,
+                                                     &decode_ms, error);
   if (decoded == NULL)
     return FALSE;
-  if (!lw_tensor_same_shape (decoded, audio))
-    {
-      g_autofree char *a = lw_tensor_shape_string (audio);
-      g_autofree char *b = lw_tensor_shape_string (decoded);
-      g_set_error (error, LW_ERROR, LW_ERROR_SHAPE, "%s decoded %s audio from a %s input",
-                   codec->name, b, a);
-      return FALSE;
-    }
 
   gsize c = audio->shape[0], t = audio->shape[1];
   LwAudioMeasure m = { 0 };
@@ -107,7 +77,7 @@ lw_audio_measure_lwc_partial (const LwCodec *codec, const LwTensor *audio, GByte
   double dr;
   if (lw_bitstream_get_param (file, "dim_reduction", &dr) && isfinite (dr) && dr > 0)
     m.dim_reduction = dr;
-  m.decode_ms = elapsed_ms (t0, t1);
+  m.decode_ms = decode_ms;
 
   m.snr = lw_snr (audio, decoded);
   m.psnr = lw_audio_psnr (audio, decoded);

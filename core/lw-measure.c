@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "lw-measure"
 
 #include "lw-measure.h"
+#include "lw-measure-private.h"
 #include "lw-error.h"
 #include "lw-metrics.h"
 
@@ -65,6 +66,62 @@ lw_measure_structural (const LwTensor *image, const LwTensor *decoded, LwMeasure
   return TRUE;
 }
 
+LwTensor *
+_lw_measure_decode (const LwCodec  **codec,
+                    LwMediaKind      kind,
+                    const LwTensor  *signal,
+                    GBytes          *lwc,
+                    LwBitstream    **file_out,
+                    double          *decode_ms,
+                    GError         **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (lwc, &len);
+  gint64 t0 = g_get_monotonic_time ();
+  /* Like lw_codec_decode_bytes, but a given codec is used as it is (unregistered codecs can
+   * be measured) and the parsed container stays at hand for its recorded parameters. */
+  g_autoptr (LwBitstream) file = lw_bitstream_parse (data, len, error);
+  g_autoptr (LwTensor) decoded = NULL;
+  guint16 id;
+
+  if (file == NULL)
+    return NULL;
+  id = lw_bitstream_get_codec_id (file);
+  if (*codec == NULL)
+    {
+      *codec = lw_codec_lookup_id (id, error);
+      if (*codec == NULL)
+        return NULL;
+    }
+  else if (id != (*codec)->id)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "%s: the container is for codec id %u, expected %u", (*codec)->name, id,
+                   (*codec)->id);
+      return NULL;
+    }
+  if ((*codec)->kind != kind)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM, "%s: not an %s codec",
+                   (*codec)->name, kind == LW_MEDIA_AUDIO ? "audio" : "image");
+      return NULL;
+    }
+  decoded = (*codec)->decode (*codec, file, error);
+  *decode_ms = (double) (g_get_monotonic_time () - t0) / 1000.0;
+  if (decoded == NULL)
+    return NULL;
+  if (!lw_tensor_same_shape (decoded, signal))
+    {
+      g_autofree char *a = lw_tensor_shape_string (signal);
+      g_autofree char *b = lw_tensor_shape_string (decoded);
+      g_set_error (error, LW_ERROR, LW_ERROR_SHAPE, "%s decoded a %s signal from a %s input",
+                   (*codec)->name, b, a);
+      return NULL;
+    }
+  *file_out = g_steal_pointer (&file);
+  return g_steal_pointer (&decoded);
+}
+
 gboolean
 lw_measure_lwc_partial (const LwCodec *codec, const LwTensor *image, GBytes *lwc,
                         gboolean structural, LwMeasure *out, LwTensor **decoded_out,
@@ -77,40 +134,13 @@ lw_measure_lwc_partial (const LwCodec *codec, const LwTensor *image, GBytes *lwc
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  gsize len;
-  const guint8 *data = g_bytes_get_data (lwc, &len);
-  gint64 t0 = g_get_monotonic_time ();
-  /* Like lw_codec_decode_bytes, but a given codec is used as it is (unregistered codecs can
-   * be measured) and the parsed container stays at hand for its recorded parameters. */
-  g_autoptr (LwBitstream) file = lw_bitstream_parse (data, len, error);
-  if (file == NULL)
-    return FALSE;
-  guint16 id = lw_bitstream_get_codec_id (file);
-  if (codec == NULL)
-    {
-      codec = lw_codec_lookup_id (id, error);
-      if (codec == NULL)
-        return FALSE;
-    }
-  else if (id != codec->id)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                   "%s: the container is for codec id %u, expected %u", codec->name, id,
-                   codec->id);
-      return FALSE;
-    }
-  g_autoptr (LwTensor) decoded = codec->decode (codec, file, error);
-  gint64 t1 = g_get_monotonic_time ();
+  gsize len = g_bytes_get_size (lwc);
+  g_autoptr (LwBitstream) file = NULL;
+  double decode_ms;
+  g_autoptr (LwTensor) decoded = _lw_measure_decode (&codec, LW_MEDIA_IMAGE, image, lwc, &file,
+                                                     &decode_ms, error);
   if (decoded == NULL)
     return FALSE;
-  if (!lw_tensor_same_shape (decoded, image))
-    {
-      g_autofree char *a = lw_tensor_shape_string (image);
-      g_autofree char *b = lw_tensor_shape_string (decoded);
-      g_set_error (error, LW_ERROR, LW_ERROR_SHAPE, "%s decoded a %s image from a %s input",
-                   codec->name, b, a);
-      return FALSE;
-    }
 
   gsize c = image->shape[0], h = image->shape[1], w = image->shape[2];
   LwMeasure m = { 0 };
@@ -121,7 +151,7 @@ lw_measure_lwc_partial (const LwCodec *codec, const LwTensor *image, GBytes *lwc
   double dr;
   if (lw_bitstream_get_param (file, "dim_reduction", &dr) && isfinite (dr) && dr > 0)
     m.dim_reduction = dr;
-  m.decode_ms = elapsed_ms (t0, t1);
+  m.decode_ms = decode_ms;
 
   /* Cheapest first, so a cancelled request stops before the expensive part */
   m.psnr = lw_psnr (image, decoded);

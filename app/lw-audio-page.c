@@ -57,6 +57,7 @@ struct _LwAudioPage
   GtkLabel             *device_label;
   GtkStack             *view_stack;
   GtkLabel             *decoded_caption;
+  GtkLabel             *residual_caption;
   LwWaveform           *original_wave;
   LwWaveform           *decoded_wave;
   LwWaveform           *residual_wave;
@@ -276,6 +277,33 @@ update_device_message (LwAudioPage *self)
   gtk_revealer_set_reveal_child (self->device_revealer, !available);
 }
 
+/* The residual is drawn magnified by a power of two so that its peak fills most of its lane
+ * (a residual at 20 dB SNR would otherwise be a flat line); the caption says by how much. */
+static void
+show_residual (LwAudioPage    *self,
+               const LwTensor *residual)
+{
+  g_autoptr (LwTensor) shown = lw_tensor_copy (residual);
+  gsize n = lw_tensor_numel (shown);
+  float peak = 0.0f;
+  double gain = 1.0;
+  g_autofree char *caption = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    peak = MAX (peak, fabsf (shown->data[i]));
+  while (gain < 4096.0 && peak * gain * 2.0 <= 0.9)
+    gain *= 2.0;
+  for (gsize i = 0; i < n; i++)
+    shown->data[i] *= (float) gain;
+  lw_waveform_set_audio (self->residual_wave, shown, NULL);
+  if (gain > 1.0)
+    /* Translators: caption of the residual waveform, magnified %g times */
+    caption = g_strdup_printf (_("Residual (decoded − original), shown ×%g"), gain);
+  else
+    caption = g_strdup (_("Residual (decoded − original)"));
+  gtk_label_set_text (self->residual_caption, caption);
+}
+
 static void
 show_result (LwAudioPage         *self,
              LwAudioEncodeResult *result)
@@ -285,7 +313,7 @@ show_result (LwAudioPage         *self,
   const LwAudioMeasure *m = &result->measure;
 
   lw_waveform_set_audio (self->decoded_wave, result->decoded->tensor, NULL);
-  lw_waveform_set_audio (self->residual_wave, result->residual->tensor, NULL);
+  show_residual (self, result->residual->tensor);
   set_spectrogram (self->decoded_spec, result->decoded_spectrogram);
   /* Translators: caption over the decoded waveform: codec, kbit/s, SNR */
   caption = g_strdup_printf (_("Decoded — %s, %.1f kbit/s, SNR %.2f dB"),
@@ -1229,6 +1257,7 @@ lw_audio_page_class_init (LwAudioPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, device_label);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, decoded_caption);
+  gtk_widget_class_bind_template_child (widget_class, LwAudioPage, residual_caption);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, original_wave);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, decoded_wave);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, residual_wave);

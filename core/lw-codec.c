@@ -288,11 +288,26 @@ GBytes *
 lw_codec_encode_signal (const LwCodec *codec, const LwTensor *signal, const LwParams *params,
                         GCancellable *cancellable, GError **error)
 {
+  return lw_codec_encode_timed (codec, signal, params, NULL, cancellable, error);
+}
+
+GBytes *
+lw_codec_encode_timed (const LwCodec *codec, const LwTensor *signal, const LwParams *params,
+                       LwEncodeTimes *times, GCancellable *cancellable, GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
   gpointer analysis = lw_codec_analyse (codec, signal, params, cancellable, error);
+  gint64 t1 = g_get_monotonic_time ();
   if (analysis == NULL)
     return NULL;
   GBytes *bytes = lw_codec_encode (codec, analysis, params, cancellable, error);
+  gint64 t2 = g_get_monotonic_time ();
   codec->analysis_free (analysis);
+  if (times != NULL)
+    {
+      times->analyse_ms = (double) (t1 - t0) / 1000.0;
+      times->encode_ms = (double) (t2 - t1) / 1000.0;
+    }
   return bytes;
 }
 

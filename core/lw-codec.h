@@ -124,6 +124,10 @@ GBytes   *lw_codec_encode  (const LwCodec *codec, gpointer analysis, const LwPar
 GBytes   *lw_codec_encode_signal (const LwCodec *codec, const LwTensor *signal,
                                   const LwParams *params, GCancellable *cancellable,
                                   GError **error);
+/* The same, timing the analysis and the encode apart (times nullable) */
+GBytes   *lw_codec_encode_timed  (const LwCodec *codec, const LwTensor *signal,
+                                  const LwParams *params, LwEncodeTimes *times,
+                                  GCancellable *cancellable, GError **error);
 /* Parse the container, look the codec up by id, decode. */
 LwTensor *lw_codec_decode_bytes (const guint8 *data, gsize len, const LwCodec **codec_out,
                                  GError **error);

@@ -15,12 +15,6 @@
 
 #include <math.h>
 
-static double
-elapsed_ms (gint64 t0, gint64 t1)
-{
-  return (double) (t1 - t0) / 1000.0;
-}
-
 static gboolean
 check_image (const LwTensor *image, const char *who, GError **error)
 {
@@ -181,22 +175,17 @@ lw_measure_encode (const LwCodec *codec, const LwTensor *image, const LwParams *
   if (!check_image (image, codec->name, error))
     return FALSE;
 
-  gint64 t0 = g_get_monotonic_time ();
-  gpointer analysis = lw_codec_analyse (codec, image, params, cancellable, error);
-  gint64 t1 = g_get_monotonic_time ();
-  if (analysis == NULL)
-    return FALSE;
-  g_autoptr (GBytes) lwc = lw_codec_encode (codec, analysis, params, cancellable, error);
-  gint64 t2 = g_get_monotonic_time ();
-  lw_codec_analysis_free (codec, analysis);
+  LwEncodeTimes times;
+  g_autoptr (GBytes) lwc = lw_codec_encode_timed (codec, image, params, &times, cancellable,
+                                                  error);
   if (lwc == NULL)
     return FALSE;
 
   LwMeasure m;
   if (!lw_measure_lwc (codec, image, lwc, &m, decoded_out, cancellable, error))
     return FALSE;
-  m.analyse_ms = elapsed_ms (t0, t1);
-  m.encode_ms = elapsed_ms (t1, t2);
+  m.analyse_ms = times.analyse_ms;
+  m.encode_ms = times.encode_ms;
   *out = m;
   if (lwc_out)
     *lwc_out = g_steal_pointer (&lwc);

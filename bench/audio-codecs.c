@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * On the bundled music and speech (piano-band.flac, voice.wav in $LW_SHARED_DATADIR/audio) or
- * the files named on the command line, single-threaded:
+ * the files named on the command line, on one core (OpenBLAS limited to one thread):
  *   speed    encode (analyse + encode into a complete .lwc) and decode (lw_codec_decode_bytes)
  *            as a multiple of real time (seconds of audio per second of CPU), at each codec's
  *            default parameters; the median of REPS timed runs after one warm-up. Opus's
@@ -29,6 +29,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lw-audio-io.h"
+#include "lw-blas.h"
 #include "lw-audio-metrics.h"
 #include "lw-codec.h"
 #include "lw-error.h"
@@ -124,6 +125,13 @@ measure_speed (const LwCodec *codec, const LwTensor *x, guint reps, CodecResult 
   r->dec_cpu_x = seconds / median (dec_cpu, reps);
   r->enc_x = seconds / median (enc, reps);
   r->dec_x = seconds / median (dec, reps);
+}
+
+/* encode then decode as one multiple of real time */
+static double
+both (double enc_x, double dec_x)
+{
+  return 1.0 / (1.0 / enc_x + 1.0 / dec_x);
 }
 
 static GBytes *
@@ -251,6 +259,7 @@ main (int argc, char **argv)
         g_ptr_array_add (paths, g_build_filename (dir ? dir : fallback, "audio",
                                                   default_files[i], NULL));
     }
+  lw_blas_set_threads (1);
 
   const LwCodec *codecs[N_CODECS];
   for (guint c = 0; c < N_CODECS; c++)
@@ -335,6 +344,10 @@ main (int argc, char **argv)
           json_double (b, "decode_x_realtime", res[c].dec_x);
           json_double (b, "encode_x_realtime_cpu", res[c].enc_cpu_x);
           json_double (b, "decode_x_realtime_cpu", res[c].dec_cpu_x);
+          /* the speed target: encode then decode, seconds of audio per second */
+          json_double (b, "encode_decode_x_realtime", both (res[c].enc_x, res[c].dec_x));
+          json_double (b, "encode_decode_x_realtime_cpu",
+                       both (res[c].enc_cpu_x, res[c].dec_cpu_x));
           json_double (b, "default_kbps", res[c].default_kbps);
           json_builder_set_member_name (b, "at_kbps");
           json_builder_begin_array (b);
@@ -389,12 +402,13 @@ main (int argc, char **argv)
       g_autofree char *base = g_path_get_basename (path);
       printf ("%s: %u ch, %g Hz, %.2f s (median of %u runs, one thread)\n", base,
               (guint) x->shape[0], x->sample_rate, seconds, n_reps);
-      printf ("  %-22s %10s %10s %10s %10s %10s\n", "codec", "enc ×RT", "dec ×RT",
-              "enc ×RT cpu", "dec ×RT cpu", "kbit/s");
+      printf ("  %-22s %10s %10s %10s %10s %10s %10s\n", "codec", "enc ×RT", "dec ×RT",
+              "enc+dec ×RT", "enc ×RT cpu", "dec ×RT cpu", "kbit/s");
       for (guint c = 0; c < N_CODECS; c++)
         if (res[c].codec)
-          printf ("  %-22s %10.1f %10.1f %10.1f %10.1f %10.1f\n", codec_names[c], res[c].enc_x,
-                  res[c].dec_x, res[c].enc_cpu_x, res[c].dec_cpu_x, res[c].default_kbps);
+          printf ("  %-22s %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f\n", codec_names[c],
+                  res[c].enc_x, res[c].dec_x, both (res[c].enc_x, res[c].dec_x), res[c].enc_cpu_x,
+                  res[c].dec_cpu_x, res[c].default_kbps);
       printf ("  %-22s %7s %8s %8s %8s %8s %8s\n", "codec @ target", "kbit/s", "SNR", "SI-SDR",
               "PSNR", "LSD", "param");
       for (guint t = 0; t < N_TARGETS; t++)

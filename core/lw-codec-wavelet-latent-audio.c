@@ -15,12 +15,15 @@
  * The decoder dequantises, applies the pseudo-inverse of W, the inverse packet transform,
  * drops the padding, undoes the scaling and the mean and clamps to [−1, 1].
  *
- * J (levels=0, auto) is the largest J ≤ 8 whose bands are at least 86 Hz wide, i.e.
- * J = ⌊log2 (fs / 172)⌋: 8 at 44.1 and 48 kHz (86 and 94 Hz, WaLLoC's J=8), 7 at 22.05–32 kHz,
- * 6 at 11.025–16 kHz, 5 at 8 kHz (125 Hz). Above 88 kHz J stays 8 (188 Hz bands at 96 kHz).
+ * J (levels=0, auto) is the largest J ≤ 8 whose bands are at least 344 Hz wide, i.e.
+ * J = ⌊log2 (fs / 688)⌋: 6 at 44.1 and 48 kHz (344 and 375 Hz bands), 5 at 22.05–32 kHz, 4 at
+ * 11.025–16 kHz, 3 at 8 kHz. WaLLoC uses J = 8 (86 Hz bands) with a learned decoder; with this
+ * linear pipeline coarser bands code better: on piano-band.flac at 64 kbit/s J = 6 gives
+ * 22.0 dB SNR where J = 8 gives 18.7 dB (bench/audio-codecs), and the transform and the
+ * D×D projection cost a quarter as much. levels=8 remains one click away.
  * latents=0 (auto) keeps all D latents: with a linear encoder and a basis fitted on other
  * audio, a coarser step costs less SNR per bit than dropping directions (piano-band.flac at
- * about 93 kbit/s: 22.5 dB with all 512, 20.4 dB with 256), and latents whose variance is
+ * about 93 kbit/s at J = 8: 22.5 dB with all 512, 20.4 dB with 256), and latents whose variance is
  * below the step quantise to zero and cost little. Smaller N gives WaLLoC-style dimensionality
  * reduction (its "5×" stereo model keeps 108 of 512).
  *
@@ -32,7 +35,8 @@
  * sample_rate and dim_reduction; chunks 'NORM' (C × {float32 mean, float32 gain}), 'BASE' for
  * basis=fit (lw-wavelet-latent-private.h; counted in the rate), 'LATR' the latent planes.
  * Shipped bases (data/models/wavelet-latent-audio-pca.lwm, fitted by tools/fit-audio-basis.sh)
- * exist for CDF 9/7, 1 and 2 channels and J = 5…8: all D directions, stored as float16 rows
+ * exist for CDF 9/7, 1 and 2 channels and J = 3…8 (each J fitted at the rate auto picks it
+ * for; 6, 7 and 8 at 44.1 kHz): all D directions, stored as float16 rows
  * and re-orthonormalised in double precision when first used.
  */
 #define G_LOG_DOMAIN "lw-wavelet-latent-audio"
@@ -78,7 +82,7 @@ static const LwParamSpec params[] = {
     "quantiser step near zero, relative to the signal scaled to a peak of 0.5; larger steps "
     "give lower rates", NULL },
   { "latents", LW_PARAM_INT, 0, 4096, 0, TRUE, FALSE,
-    "latent channels N kept out of C·2^J (512 for stereo at J=8); 0 = auto (all of them)", NULL },
+    "latent channels N kept out of C·2^J (128 for stereo at J=6, 512 at J=8); 0 = auto (all of them)", NULL },
   { "bits", LW_PARAM_INT, 2, 16, 12, TRUE, FALSE,
     "compander bits b: integer latents lie in ±(2^(b−1)−1); fewer bits clip the tails", NULL },
   { "rounding", LW_PARAM_DOUBLE, 0.05, 0.5, 0.35, TRUE, FALSE,
@@ -87,7 +91,7 @@ static const LwParamSpec params[] = {
     "reconstruction offset in steps: > 0 toward zero, < 0 away (0 = WaLLoC, the level itself)",
     NULL },
   { "levels", LW_PARAM_INT, 0, MAX_LEVELS, 0, FALSE, FALSE,
-    "wavelet packet levels J (bands of rate/2^(J+1) Hz); 0 = auto, bands of at least 86 Hz",
+    "wavelet packet levels J (bands of rate/2^(J+1) Hz); 0 = auto, bands of at least 344 Hz",
     NULL },
   { "wavelet", LW_PARAM_ENUM, 0, 2, LW_WAVELET_CDF97, FALSE, FALSE,
     "wavelet: haar, cdf53 (bior2.2) or cdf97 (bior4.4, WaLLoC's)", wavelet_choices },
@@ -96,10 +100,8 @@ static const LwParamSpec params[] = {
     "signal, sent in the stream as float16", basis_choices },
 };
 
-/* WaLLoC's J = 8 at 44.1 kHz. Measured with this linear pipeline, coarser bands code better
- * (J = 6 at 44.1 kHz: about +3 dB SNR at equal rate on music and speech); raising this to 344
- * moves auto to that. The shipped bases are keyed by (C, J) only. */
-#define AUTO_MIN_BAND_HZ 86.0
+/* See the top of the file: J = 6 at 44.1/48 kHz. */
+#define AUTO_MIN_BAND_HZ 344.0
 
 static guint
 auto_levels (double rate)

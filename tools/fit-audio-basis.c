@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Usage: fit-audio-basis OUT.lwm AUDIO...
- * For channels 1 and 2 and J = 5…8 (CDF 9/7), resamples every training file to the rate that
- * J is chosen for (8, 16, 32 and 44.1 kHz), normalises it as the codec does (mean removed,
+ * For channels 1 and 2 and J = 3…8 (CDF 9/7), resamples every training file to the rate that
+ * J is chosen for automatically (bands of at least 344 Hz: J=3 at 8 kHz, 4 at 16 kHz, 5 at
+ * 32 kHz, 6 at 44.1 kHz) and fits J = 7 and 8 at 44.1 kHz too, normalises it as the codec does (mean removed,
  * peak 0.5), takes the J-level packet transform and accumulates the covariance of the C·2^J
  * packet channels over all time steps; stores all D eigenvectors as float16 rows.
  * Mono: each file's channels separately. Stereo:
@@ -182,7 +183,7 @@ accumulate (LwPcaAccumulator *acc, const float *data, guint channels, gsize fram
 int
 main (int argc, char **argv)
 {
-  static const double rates[] = { 8000, 16000, 32000, 44100 };
+  static const double rates[] = { 8000, 16000, 32000, 44100, 44100, 44100 };
   if (argc < 2)
     {
       fprintf (stderr, "usage: %s OUT.lwm AUDIO...\n", argv[0]);
@@ -201,9 +202,9 @@ main (int argc, char **argv)
     }
 
   GPtrArray *bases = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_pca_free);
-  for (guint j = 5; j <= 8; j++)
+  for (guint j = 3; j <= 8; j++)
     {
-      double rate = rates[j - 5];
+      double rate = rates[j - 3];
       GPtrArray *clips = g_ptr_array_new_with_free_func ((GDestroyNotify) clip_free);
       for (guint i = 0; i < files->len; i++)
         g_ptr_array_add (clips, resample (g_ptr_array_index (files, i), rate));

@@ -1,0 +1,22 @@
+/* lw-blas.h — the BLAS thread count, one setting for the whole process
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * OpenBLAS keeps one thread pool per process. Every caller that wants a different count goes
+ * through here, so several workers never each start a full pool, and benchmarks that claim
+ * "one core" can say so.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Threads OpenBLAS uses for one call (≥ 1). */
+guint lw_blas_get_threads (void);
+
+/* Sets the count; 0 restores the count OpenBLAS chose at start-up (the OPENBLAS_NUM_THREADS
+ * environment variable, or the number of cores). Values above the number of cores are clamped
+ * to it. */
+void  lw_blas_set_threads (guint threads);
+
+G_END_DECLS

@@ -15,95 +15,9 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "lw-abx.h"
-#include "lw-audio-jobs.h"
-#include "lw-audio-page.h"
+#include "lw-audio-page-private.h"
 #include "lw-error.h"
-#include "lw-level-meter.h"
-#include "lw-param-controls.h"
 #include "lw-settings.h"
-#include "lw-spectrogram.h"
-#include "lw-spectrum.h"
-#include "lw-waveform.h"
-
-#define ANALYSER_FFT 4096
-#define SPECTROGRAM_ROWS 256
-
-enum {
-  METRIC_KBPS,
-  METRIC_BPS,
-  METRIC_SIZE,
-  METRIC_RATIO,
-  METRIC_SNR,
-  METRIC_SI_SDR,
-  METRIC_PSNR,
-  METRIC_LSD,
-  METRIC_DR,
-  METRIC_ANALYSE,
-  METRIC_ENCODE,
-  METRIC_DECODE,
-  N_METRICS
-};
-
-struct _LwAudioPage
-{
-  GtkWidget             parent_instance;
-
-  /* template children */
-  GtkPaned             *paned;
-  GtkWidget            *play_button;
-  GtkLabel             *position_label;
-  GtkRevealer          *device_revealer;
-  GtkLabel             *device_label;
-  GtkStack             *view_stack;
-  GtkLabel             *decoded_caption;
-  GtkLabel             *residual_caption;
-  LwWaveform           *original_wave;
-  LwWaveform           *decoded_wave;
-  LwWaveform           *residual_wave;
-  LwSpectrogram        *original_spec;
-  LwSpectrogram        *decoded_spec;
-  GtkLabel             *audio_label;
-  GtkSpinner           *spinner;
-  GtkDropDown          *codec_dropdown;
-  LwParamControls      *param_controls;
-  GtkGrid              *metrics_grid;
-  LwSpectrum           *spectrum;
-  LwLevelMeter         *meter;
-  GtkLabel             *abx_label;
-
-  GtkLabel            **metric_values;
-  GSimpleActionGroup   *actions;
-  GSettings            *settings;          /* nullable */
-  GPtrArray            *codecs;            /* const LwCodec *: audio codecs with a rate knob */
-  LwParams             *params;
-  gboolean              syncing;
-
-  LwSharedImage        *audio;             /* nullable: the original signal */
-  GCancellable         *load_cancellable;
-  LwProject            *pending_project;   /* view and ABX to apply once its audio is in */
-  LwAnalysis           *analysis;
-  guint64               serial, running_serial;
-  GCancellable         *encode_cancellable;
-  GCancellable         *lsd_cancellable;   /* LSD of the result on show, in flight */
-  gboolean              pending;
-  LwAudioEncodeResult  *shown;
-  gboolean              busy;
-  gboolean              disposed;
-
-  LwPlayback           *playback;
-  guint                 tick_id;           /* meters, while playing */
-  LwSpectrumAnalyser   *analyser;
-  float                *drain;             /* interleaved frames read from the playback ring */
-  gsize                 drain_frames;
-  float                *window;            /* mono history for the analyser, ANALYSER_FFT */
-  float                *db;
-  gboolean              loop;
-
-  LwAbx                *abx;
-  gboolean              abx_playing_x;
-  GtkFileChooserNative *chooser;
-};
 
 G_DEFINE_FINAL_TYPE (LwAudioPage, lw_audio_page, GTK_TYPE_WIDGET)
 
@@ -115,12 +29,10 @@ static guint signals[N_SIGNALS];
 
 static void start_encode (LwAudioPage *self);
 static void cancel_lsd (LwAudioPage *self);
-static void save_action (GSimpleAction *action, GVariant *parameter, gpointer user_data);
-static void apply_view (LwAudioPage *self, LwProject *project);
 
-static void
-toast (LwAudioPage *self,
-       const char  *text)
+void
+_lw_audio_page_toast (LwAudioPage *self,
+                      const char  *text)
 {
   g_debug ("%s", text);
   g_signal_emit (self, signals[SIGNAL_TOAST], 0, text);
@@ -260,8 +172,8 @@ clear_result (LwAudioPage *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KBPS]);
 }
 
-static void
-update_device_message (LwAudioPage *self)
+void
+_lw_audio_page_update_device_message (LwAudioPage *self)
 {
   gboolean available = lw_playback_get_available (self->playback);
   const char *message = lw_playback_get_error_message (self->playback);
@@ -323,7 +235,7 @@ show_result (LwAudioPage         *self,
   /* B follows the slider; A stays the original. */
   if (!lw_playback_set_buffers (self->playback, self->audio->tensor, result->decoded->tensor,
                                 &error))
-    toast (self, error->message);
+    _lw_audio_page_toast (self, error->message);
   g_clear_pointer (&self->shown, lw_audio_encode_result_free);
   self->shown = result;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KBPS]);
@@ -409,7 +321,7 @@ on_encode_done_cb (GObject      *source,
                                                self->audio ? self->audio->name : "?",
                                                error->message);
       clear_result (self);
-      toast (self, text);
+      _lw_audio_page_toast (self, text);
     }
   if (self->pending)
     start_encode (self);
@@ -456,9 +368,9 @@ schedule_encode (LwAudioPage *self)
 
 /* Codec and parameters */
 
-static void
-set_params (LwAudioPage    *self,
-            const LwParams *params)
+void
+_lw_audio_page_set_params (LwAudioPage    *self,
+                           const LwParams *params)
 {
   gboolean same_codec = self->params != NULL && self->params->codec == params->codec;
 
@@ -485,9 +397,9 @@ set_params (LwAudioPage    *self,
   schedule_encode (self);
 }
 
-static const LwCodec *
-find_codec (LwAudioPage *self,
-            const char  *name)
+const LwCodec *
+_lw_audio_page_find_codec (LwAudioPage *self,
+                           const char  *name)
 {
   for (guint i = 0; i < self->codecs->len; i++)
     {
@@ -507,7 +419,7 @@ set_codec (LwAudioPage   *self,
   if (self->params != NULL && self->params->codec == codec)
     return;
   params = lw_params_new (codec);
-  set_params (self, params);
+  _lw_audio_page_set_params (self, params);
 }
 
 static void
@@ -530,7 +442,7 @@ on_param_changed_cb (LwParamControls *controls,
   const LwParams *params = lw_param_controls_get_params (controls);
 
   if (!self->syncing && params != NULL)
-    set_params (self, params);
+    _lw_audio_page_set_params (self, params);
 }
 
 static void
@@ -554,217 +466,7 @@ setup_codecs (LwAudioPage *self)
   self->syncing = FALSE;
 }
 
-/* Playback, meters and the live spectrum */
-
-static char *
-format_time (double seconds)
-{
-  if (!isfinite (seconds) || seconds < 0)
-    seconds = 0;
-  return g_strdup_printf ("%d:%06.3f", (int) (seconds / 60), fmod (seconds, 60.0));
-}
-
-static void
-update_position (LwAudioPage *self)
-{
-  double pos = lw_playback_get_position (self->playback);
-  double dur = self->audio ? lw_waveform_get_duration (self->original_wave) : 0.0;
-  g_autofree char *a = format_time (pos);
-  g_autofree char *b = format_time (dur);
-  g_autofree char *text = g_strdup_printf ("%s / %s", a, b);
-
-  gtk_label_set_text (self->position_label, text);
-  pos = self->audio ? pos : NAN;
-  lw_waveform_set_cursor (self->original_wave, pos);
-  lw_waveform_set_cursor (self->decoded_wave, pos);
-  lw_waveform_set_cursor (self->residual_wave, pos);
-  lw_spectrogram_set_cursor (self->original_spec, pos);
-  lw_spectrogram_set_cursor (self->decoded_spec, pos);
-}
-
-static gboolean
-meter_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *clock,
-               gpointer       user_data)
-{
-  LwAudioPage *self = LW_AUDIO_PAGE (widget);
-  guint channels = lw_playback_get_channels (self->playback);
-  float rms[8] = { 0 }, peak[8] = { 0 };
-  gsize n;
-
-  if (channels == 0 || channels > 8)
-    return G_SOURCE_CONTINUE;
-  n = lw_playback_read_output (self->playback, self->drain, self->drain_frames);
-  if (n > 0)
-    {
-      double sum[8] = { 0 };
-      for (gsize i = 0; i < n; i++)
-        {
-          float mono = 0.0f;
-          for (guint c = 0; c < channels; c++)
-            {
-              float v = self->drain[i * channels + c];
-              sum[c] += (double) v * v;
-              peak[c] = MAX (peak[c], fabsf (v));
-              mono += v;
-            }
-          /* The analyser looks at the last ANALYSER_FFT mono samples played. */
-          memmove (self->window, self->window + 1, (ANALYSER_FFT - 1) * sizeof (float));
-          self->window[ANALYSER_FFT - 1] = mono / channels;
-        }
-      for (guint c = 0; c < channels; c++)
-        rms[c] = (float) sqrt (sum[c] / n);
-      lw_level_meter_set (self->meter, rms, peak, channels);
-      lw_spectrum_analyser_process (self->analyser, self->window, self->db);
-      lw_spectrum_push (self->spectrum, self->db, ANALYSER_FFT / 2 + 1,
-                        lw_playback_get_sample_rate (self->playback));
-    }
-  update_position (self);
-  if (!lw_playback_get_playing (self->playback))
-    {
-      self->tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_playing_cb (LwPlayback  *playback,
-               GParamSpec  *pspec,
-               LwAudioPage *self)
-{
-  gboolean playing = lw_playback_get_playing (playback);
-
-  gtk_button_set_icon_name (GTK_BUTTON (self->play_button),
-                            playing ? "media-playback-pause-symbolic"
-                                    : "media-playback-start-symbolic");
-  if (playing && self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), meter_tick_cb, NULL, NULL);
-}
-
-static void
-on_position_cb (LwPlayback  *playback,
-                GParamSpec  *pspec,
-                LwAudioPage *self)
-{
-  update_position (self);
-}
-
-static void
-on_seek_cb (GtkWidget   *widget,
-            double       seconds,
-            LwAudioPage *self)
-{
-  lw_playback_seek (self->playback, seconds);
-  update_position (self);
-}
-
-static void
-apply_loop (LwAudioPage *self)
-{
-  double a = lw_waveform_get_selection_start (self->original_wave);
-  double b = lw_waveform_get_selection_end (self->original_wave);
-
-  if (self->loop && isfinite (a) && isfinite (b) && b > a)
-    lw_playback_set_loop (self->playback, a, b);
-  else
-    lw_playback_set_loop (self->playback, NAN, NAN);
-}
-
-/* A selection made on any waveform selects on all three. */
-static void
-on_selection_cb (LwWaveform  *wave,
-                 double       start,
-                 double       end,
-                 LwAudioPage *self)
-{
-  LwWaveform *waves[] = { self->original_wave, self->decoded_wave, self->residual_wave };
-
-  for (guint i = 0; i < G_N_ELEMENTS (waves); i++)
-    if (waves[i] != wave)
-      lw_waveform_set_selection (waves[i], start, end);
-  apply_loop (self);
-}
-
-/* ABX */
-
-static void
-update_abx (LwAudioPage *self)
-{
-  guint n = lw_abx_get_trials (self->abx), k = lw_abx_get_correct (self->abx);
-  g_autofree char *text = NULL;
-
-  if (n == 0)
-    text = g_strdup (_("Trial 1: play A, B and X, then answer."));
-  else
-    /* Translators: ABX score: trial number, correct answers, trials, one-sided p-value */
-    text = g_strdup_printf (_("Trial %u · %u of %u right · p = %.3f"), n + 1, k, n,
-                            lw_abx_p_value (self->abx));
-  gtk_label_set_text (self->abx_label, text);
-}
-
-static void
-abx_restart (LwAudioPage *self,
-             guint64      seed)
-{
-  g_clear_pointer (&self->abx, lw_abx_free);
-  self->abx = lw_abx_new (seed);
-  self->abx_playing_x = FALSE;
-  update_abx (self);
-}
-
 /* Actions */
-
-static void
-play_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (lw_playback_get_playing (self->playback))
-    {
-      lw_playback_pause (self->playback);
-      return;
-    }
-  if (!lw_playback_has_buffers (self->playback))
-    {
-      toast (self, _("Nothing to play yet"));
-      return;
-    }
-  if (!lw_playback_play (self->playback, &error))
-    {
-      toast (self, error->message);
-      update_device_message (self);
-    }
-}
-
-static void
-source_action (GSimpleAction *action,
-               GVariant      *parameter,
-               gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-  const char *s = g_variant_get_string (parameter, NULL);
-
-  self->abx_playing_x = FALSE;
-  lw_playback_set_source (self->playback, g_str_equal (s, "b") ? LW_PLAYBACK_SOURCE_B
-                                                               : LW_PLAYBACK_SOURCE_A);
-  g_simple_action_set_state (action, g_variant_new_string (g_str_equal (s, "b") ? "b" : "a"));
-}
-
-static void
-loop_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-
-  self->loop = !self->loop;
-  g_simple_action_set_state (action, g_variant_new_boolean (self->loop));
-  apply_loop (self);
-}
 
 static void
 zoom_action (GSimpleAction *action,
@@ -809,255 +511,22 @@ codec_step_action (GSimpleAction *action,
   set_codec (self, g_ptr_array_index (self->codecs, i));
 }
 
-static void
-abx_play_x_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-  g_autoptr (GError) error = NULL;
-  GAction *source = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "source");
-
-  /* X plays without the A/B buttons saying which it is. */
-  self->abx_playing_x = TRUE;
-  g_simple_action_set_state (G_SIMPLE_ACTION (source), g_variant_new_string ("x"));
-  lw_playback_set_source (self->playback, lw_abx_current_x (self->abx) == LW_ABX_B
-                                            ? LW_PLAYBACK_SOURCE_B : LW_PLAYBACK_SOURCE_A);
-  if (!lw_playback_get_playing (self->playback) && lw_playback_has_buffers (self->playback) &&
-      !lw_playback_play (self->playback, &error))
-    toast (self, error->message);
-}
-
-static void
-abx_answer_action (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-  const char *s = g_variant_get_string (parameter, NULL);
-
-  lw_abx_answer (self->abx, g_str_equal (s, "b") ? LW_ABX_B : LW_ABX_A);
-  /* The next trial's X is new: a listener hears it only by pressing Play X again. */
-  if (self->abx_playing_x)
-    lw_playback_pause (self->playback);
-  self->abx_playing_x = FALSE;
-  update_abx (self);
-}
-
-static void
-abx_restart_action (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  abx_restart (LW_AUDIO_PAGE (user_data), g_get_real_time ());
-}
-
 static const GActionEntry page_actions[] = {
-  { "play", play_action, NULL, NULL, NULL, { 0 } },
-  { "source", source_action, "s", "'a'", NULL, { 0 } },
-  { "loop", loop_action, NULL, "false", NULL, { 0 } },
+  { "play", _lw_audio_page_play_action, NULL, NULL, NULL, { 0 } },
+  { "source", _lw_audio_page_source_action, "s", "'a'", NULL, { 0 } },
+  { "loop", _lw_audio_page_loop_action, NULL, "false", NULL, { 0 } },
   { "zoom-in", zoom_action, NULL, NULL, NULL, { 0 } },
   { "zoom-out", zoom_action, NULL, NULL, NULL, { 0 } },
   { "zoom-fit", zoom_action, NULL, NULL, NULL, { 0 } },
   { "next-codec", codec_step_action, NULL, NULL, NULL, { 0 } },
   { "previous-codec", codec_step_action, NULL, NULL, NULL, { 0 } },
-  { "abx-play-x", abx_play_x_action, NULL, NULL, NULL, { 0 } },
-  { "abx-answer", abx_answer_action, "s", NULL, NULL, { 0 } },
-  { "abx-restart", abx_restart_action, NULL, NULL, NULL, { 0 } },
-  { "save-experiment", save_action, NULL, NULL, NULL, { 0 } },
-  { "save-decoded", save_action, NULL, NULL, NULL, { 0 } },
-  { "save-bitstream", save_action, NULL, NULL, NULL, { 0 } },
+  { "abx-play-x", _lw_audio_page_abx_play_x_action, NULL, NULL, NULL, { 0 } },
+  { "abx-answer", _lw_audio_page_abx_answer_action, "s", NULL, NULL, { 0 } },
+  { "abx-restart", _lw_audio_page_abx_restart_action, NULL, NULL, NULL, { 0 } },
+  { "save-experiment", _lw_audio_page_save_action, NULL, NULL, NULL, { 0 } },
+  { "save-decoded", _lw_audio_page_save_action, NULL, NULL, NULL, { 0 } },
+  { "save-bitstream", _lw_audio_page_save_action, NULL, NULL, NULL, { 0 } },
 };
-
-/* Experiments */
-
-static void
-apply_view (LwAudioPage *self,
-            LwProject   *project)
-{
-  GAction *source = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "source");
-  const char *s = project->source == LW_ABX_B ? "b" : "a";
-
-  if (isfinite (project->view_start) && isfinite (project->view_end))
-    lw_waveform_set_view (self->original_wave, project->view_start, project->view_end);
-  lw_waveform_set_selection (self->original_wave, project->selection_start,
-                             project->selection_end);
-  if (isfinite (project->cursor))
-    lw_playback_seek (self->playback, project->cursor);
-  g_action_activate (source, g_variant_new_string (s));
-  g_clear_pointer (&self->abx, lw_abx_free);
-  if (project->abx != NULL)
-    {
-      /* The project keeps its session; the page takes it over. */
-      self->abx = g_steal_pointer (&project->abx);
-      self->abx_playing_x = FALSE;
-      update_abx (self);
-    }
-  else
-    abx_restart (self, (guint64) g_get_real_time ());
-}
-
-typedef enum { SAVE_EXPERIMENT, SAVE_DECODED, SAVE_BITSTREAM } SaveKind;
-
-typedef struct
-{
-  SaveKind   kind;
-  char      *path;
-  GBytes    *bytes;
-  LwTensor  *audio;
-  LwProject *project;
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  g_free (job->path);
-  g_clear_pointer (&job->bytes, g_bytes_unref);
-  g_clear_pointer (&job->audio, lw_tensor_free);
-  g_clear_pointer (&job->project, lw_project_free);
-  g_free (job);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  gboolean ok;
-  LwAudioFormat format = LW_AUDIO_WAV_16;
-
-  if (job->kind == SAVE_EXPERIMENT)
-    ok = lw_project_save (job->project, job->path, &error);
-  else if (job->kind == SAVE_DECODED)
-    ok = lw_audio_format_for_path (job->path, &format)
-           ? lw_audio_save (job->audio, job->path, format, &error)
-           : (g_set_error (&error, LW_ERROR, LW_ERROR_UNSUPPORTED,
-                           _("decoded audio is saved as .wav or .flac")), FALSE);
-  else
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (job->bytes, &len);
-      ok = lw_file_write_atomic (job->path, data, len, &error);
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-on_saved_cb (GObject      *source,
-             GAsyncResult *res,
-             gpointer      user_data)
-{
-  g_autoptr (GWeakRef) weak = user_data;
-  g_autoptr (LwAudioPage) self = g_weak_ref_get (weak);
-  g_autoptr (GError) error = NULL;
-  SaveJob *job = g_task_get_task_data (G_TASK (res));
-  g_autofree char *name = g_path_get_basename (job->path);
-  g_autofree char *text = NULL;
-
-  if (self == NULL || self->disposed)
-    return;
-  if (g_task_propagate_boolean (G_TASK (res), &error))
-    text = g_strdup_printf (_("Saved “%s”"), name);
-  else
-    text = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
-  toast (self, text);
-}
-
-static void
-save_to (LwAudioPage *self,
-         SaveKind     kind,
-         const char  *path)
-{
-  g_autoptr (GTask) task = NULL;
-  SaveJob *job;
-
-  if (self->audio != NULL && self->audio->path != NULL &&
-      g_strcmp0 (path, self->audio->path) == 0)
-    {
-      toast (self, _("That is the original audio file; choose another name"));
-      return;
-    }
-  job = g_new0 (SaveJob, 1);
-  job->kind = kind;
-  job->path = g_strdup (path);
-  if (kind == SAVE_EXPERIMENT)
-    job->project = lw_audio_page_to_project (self);
-  else if (self->shown != NULL && kind == SAVE_DECODED)
-    job->audio = lw_tensor_copy (self->shown->decoded->tensor);
-  else if (self->shown != NULL)
-    job->bytes = g_bytes_ref (self->shown->lwc);
-  if (job->project == NULL && job->audio == NULL && job->bytes == NULL)
-    {
-      toast (self, _("There is no result on show yet"));
-      save_job_free (job);
-      return;
-    }
-  task = g_task_new (NULL, NULL, on_saved_cb, lw_weak_ref_new (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_thread);
-}
-
-static void
-on_save_response_cb (GtkNativeDialog *dialog,
-                     int              response,
-                     LwAudioPage     *self)
-{
-  SaveKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "lw-save-kind"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        save_to (self, kind, path);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_action (GSimpleAction *action,
-             GVariant      *parameter,
-             gpointer       user_data)
-{
-  LwAudioPage *self = user_data;
-  const char *name = g_action_get_name (G_ACTION (action));
-  SaveKind kind = g_str_equal (name, "save-decoded") ? SAVE_DECODED
-                  : g_str_equal (name, "save-bitstream") ? SAVE_BITSTREAM : SAVE_EXPERIMENT;
-  const char *titles[] = { N_("Save Experiment"), N_("Save Decoded Audio"), N_("Save Bitstream") };
-  const char *suffixes[] = { ".json", ".wav", ".lwc" };
-  g_autofree char *stem = NULL;
-  g_autofree char *suggested = NULL;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->audio == NULL)
-    {
-      toast (self, _("Open an audio file first"));
-      return;
-    }
-  stem = g_strdup (self->audio->name);
-  if (strrchr (stem, '.') != NULL)
-    *strrchr (stem, '.') = '\0';
-  suggested = g_strdup_printf ("%s-%s%s", stem, self->params ? self->params->codec->name : "",
-                               suffixes[kind]);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_(titles[kind]),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-                                               _("_Cancel"));
-  g_object_set_data (G_OBJECT (self->chooser), "lw-save-kind", GINT_TO_POINTER (kind));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), suggested);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
 
 /* Loading */
 
@@ -1111,12 +580,12 @@ set_audio (LwAudioPage       *self,
     }
   if (self->pending_project != NULL)
     {
-      apply_view (self, self->pending_project);
+      _lw_audio_page_apply_view (self, self->pending_project);
       g_clear_pointer (&self->pending_project, lw_project_free);
     }
   else
-    abx_restart (self, (guint64) g_get_real_time ());
-  update_position (self);
+    _lw_audio_page_abx_restart (self, (guint64) g_get_real_time ());
+  _lw_audio_page_update_position (self);
   schedule_encode (self);
 }
 
@@ -1142,7 +611,7 @@ on_audio_loaded_cb (GObject      *source,
       g_autofree char *text = g_strdup_printf (_("Could not open “%s”: %s"), name,
                                                error->message);
       g_clear_pointer (&self->pending_project, lw_project_free);
-      toast (self, text);
+      _lw_audio_page_toast (self, text);
     }
   update_busy (self);
 }
@@ -1290,14 +759,14 @@ bind_views (LwAudioPage *self)
     for (guint p = 0; p < G_N_ELEMENTS (props); p++)
       g_object_bind_property (self->original_wave, props[p], targets[i], props[p],
                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect (self->original_wave, "seek", G_CALLBACK (on_seek_cb), self);
-  g_signal_connect (self->decoded_wave, "seek", G_CALLBACK (on_seek_cb), self);
-  g_signal_connect (self->residual_wave, "seek", G_CALLBACK (on_seek_cb), self);
-  g_signal_connect (self->original_spec, "seek", G_CALLBACK (on_seek_cb), self);
-  g_signal_connect (self->decoded_spec, "seek", G_CALLBACK (on_seek_cb), self);
-  g_signal_connect (self->original_wave, "selection-changed", G_CALLBACK (on_selection_cb), self);
-  g_signal_connect (self->decoded_wave, "selection-changed", G_CALLBACK (on_selection_cb), self);
-  g_signal_connect (self->residual_wave, "selection-changed", G_CALLBACK (on_selection_cb), self);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    g_signal_connect (targets[i], "seek", G_CALLBACK (_lw_audio_page_on_seek_cb), self);
+  g_signal_connect (self->original_wave, "seek", G_CALLBACK (_lw_audio_page_on_seek_cb), self);
+  for (guint i = 0; i < 2; i++)
+    g_signal_connect (targets[i], "selection-changed",
+                      G_CALLBACK (_lw_audio_page_on_selection_cb), self);
+  g_signal_connect (self->original_wave, "selection-changed",
+                    G_CALLBACK (_lw_audio_page_on_selection_cb), self);
 }
 
 static void
@@ -1313,11 +782,11 @@ restore_settings (LwAudioPage *self)
       g_autofree char *device = g_settings_get_string (self->settings, "audio-device");
       codec_name = g_settings_get_string (self->settings, "audio-codec");
       param_text = g_settings_get_string (self->settings, "audio-params");
-      codec = find_codec (self, codec_name);
+      codec = _lw_audio_page_find_codec (self, codec_name);
       lw_playback_set_device (self->playback, device);
     }
   if (codec == NULL)
-    codec = find_codec (self, "wavelet-latent-audio");
+    codec = _lw_audio_page_find_codec (self, "wavelet-latent-audio");
   if (codec == NULL && self->codecs->len > 0)
     codec = g_ptr_array_index (self->codecs, 0);
   if (codec == NULL)
@@ -1330,7 +799,7 @@ restore_settings (LwAudioPage *self)
         if (*parts[i] != '\0' && !lw_params_parse (params, parts[i], NULL))
           g_debug ("ignoring saved parameter %s", parts[i]);
     }
-  set_params (self, params);
+  _lw_audio_page_set_params (self, params);
 }
 
 static void
@@ -1341,7 +810,7 @@ on_device_setting_cb (GSettings   *settings,
   g_autofree char *device = g_settings_get_string (settings, key);
 
   lw_playback_set_device (self->playback, device);
-  update_device_message (self);
+  _lw_audio_page_update_device_message (self);
 }
 
 static void
@@ -1355,8 +824,10 @@ lw_audio_page_init (LwAudioPage *self)
   gtk_widget_insert_action_group (GTK_WIDGET (self), "audio", G_ACTION_GROUP (self->actions));
 
   self->playback = lw_playback_new ();
-  g_signal_connect (self->playback, "notify::playing", G_CALLBACK (on_playing_cb), self);
-  g_signal_connect (self->playback, "notify::position", G_CALLBACK (on_position_cb), self);
+  g_signal_connect (self->playback, "notify::playing",
+                    G_CALLBACK (_lw_audio_page_on_playing_cb), self);
+  g_signal_connect (self->playback, "notify::position",
+                    G_CALLBACK (_lw_audio_page_on_position_cb), self);
   self->analyser = lw_spectrum_analyser_new (ANALYSER_FFT, LW_WINDOW_HANN);
   self->drain_frames = 16384;
   self->drain = g_new0 (float, self->drain_frames * 8);
@@ -1371,10 +842,10 @@ lw_audio_page_init (LwAudioPage *self)
     g_signal_connect (self->settings, "changed::audio-device", G_CALLBACK (on_device_setting_cb),
                       self);
   restore_settings (self);
-  update_device_message (self);
-  abx_restart (self, (guint64) g_get_real_time ());
+  _lw_audio_page_update_device_message (self);
+  _lw_audio_page_abx_restart (self, (guint64) g_get_real_time ());
   gtk_label_set_text (self->audio_label, _("No audio — open or drop a WAV, FLAC, Ogg or AIFF file"));
-  update_position (self);
+  _lw_audio_page_update_position (self);
 }
 
 /* Public API */
@@ -1418,7 +889,7 @@ lw_audio_page_select_codec (LwAudioPage *self,
   const LwCodec *codec;
 
   g_return_val_if_fail (LW_IS_AUDIO_PAGE (self), FALSE);
-  codec = find_codec (self, name);
+  codec = _lw_audio_page_find_codec (self, name);
   if (codec == NULL)
     return FALSE;
   set_codec (self, codec);
@@ -1493,69 +964,3 @@ lw_audio_page_get_abx (LwAudioPage *self,
   *p_value = lw_abx_p_value (self->abx);
 }
 
-gboolean
-lw_audio_page_apply_project (LwAudioPage *self,
-                             LwProject   *project,
-                             GError     **error)
-{
-  g_return_val_if_fail (LW_IS_AUDIO_PAGE (self), FALSE);
-  if (project->kind != LW_MEDIA_AUDIO || find_codec (self, project->params->codec->name) == NULL)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
-                   _("codec “%s” cannot be used on the audio page"),
-                   project->params->codec->name);
-      return FALSE;
-    }
-  set_params (self, project->params);
-  {
-    g_autoptr (GFile) file = g_file_new_for_path (project->audio);
-    g_clear_pointer (&self->pending_project, lw_project_free);
-    /* The view and ABX session wait for the audio (set_audio); the project is copied by
-     * reloading it is not possible here, so keep what apply_view needs. */
-    self->pending_project = lw_project_new (project->params->codec, project->audio);
-    self->pending_project->view_start = project->view_start;
-    self->pending_project->view_end = project->view_end;
-    self->pending_project->cursor = project->cursor;
-    self->pending_project->selection_start = project->selection_start;
-    self->pending_project->selection_end = project->selection_end;
-    self->pending_project->source = project->source;
-    self->pending_project->abx = g_steal_pointer (&project->abx);
-    lw_audio_page_open (self, file);
-  }
-  return TRUE;
-}
-
-LwProject *
-lw_audio_page_to_project (LwAudioPage *self)
-{
-  LwProject *project;
-  LwPlaybackSource source;
-
-  g_return_val_if_fail (LW_IS_AUDIO_PAGE (self), NULL);
-  if (self->audio == NULL || self->audio->path == NULL || self->params == NULL)
-    return NULL;
-  project = lw_project_new (self->params->codec, self->audio->path);
-  lw_params_free (project->params);
-  project->params = lw_params_copy (self->params);
-  project->view_start = lw_waveform_get_view_start (self->original_wave);
-  project->view_end = lw_waveform_get_view_end (self->original_wave);
-  project->cursor = lw_playback_get_position (self->playback);
-  project->selection_start = lw_waveform_get_selection_start (self->original_wave);
-  project->selection_end = lw_waveform_get_selection_end (self->original_wave);
-  source = lw_playback_get_source (self->playback);
-  project->source = self->abx_playing_x || source == LW_PLAYBACK_SOURCE_A ? LW_ABX_A : LW_ABX_B;
-  if (self->abx != NULL)
-    {
-      LwAbxChoice *x = NULL, *answers = NULL;
-      guint n = lw_abx_get_history (self->abx, &x, &answers);
-      project->abx = lw_abx_new_from_history (lw_abx_get_seed (self->abx), x, answers, n);
-      g_free (x);
-      g_free (answers);
-    }
-  if (self->shown != NULL && !self->busy && !isnan (self->shown->measure.lsd))
-    {
-      project->has_results = TRUE;
-      project->audio_results = self->shown->measure;
-    }
-  return project;
-}

@@ -33,6 +33,7 @@ lw_spectrogram_settings_init (LwSpectrogramSettings *settings)
   settings->hop = 0;
   settings->scale = LW_FREQ_LOG;
   settings->rows = DEFAULT_ROWS;
+  settings->window = LW_WINDOW_HANN;
 }
 
 LwSpectrogramData *
@@ -45,6 +46,7 @@ lw_spectrogram_compute (const LwTensor              *audio,
   g_autoptr (LwTensor) db = NULL;
   g_autofree float *mono = NULL;
   LwStftConfig cfg = { 0, 0, LW_WINDOW_HANN };
+  gsize need;
   gsize c, t;
   guint rows;
   double f_min;
@@ -80,14 +82,12 @@ lw_spectrogram_compute (const LwTensor              *audio,
       mono[i] /= (float) c;
 
   cfg.n_fft = settings->n_fft ? settings->n_fft : DEFAULT_N_FFT;
-  cfg.hop = settings->hop;
-  if (cfg.hop == 0)
-    {
-      /* 1 + ⌈t/hop⌉ ≤ MAX_FRAMES bounds memory (frames × (n_fft/2+1) floats) and the FFT
-       * count; short clips get a hop of n_fft/4, finer than any display needs. */
-      gsize need = (t + MAX_FRAMES - 2) / (MAX_FRAMES - 1);
-      cfg.hop = (guint) MAX ((gsize) MAX (cfg.n_fft / 4, 1), need);
-    }
+  cfg.window = settings->window;
+  /* 1 + ⌈t/hop⌉ ≤ MAX_FRAMES bounds memory (frames × (n_fft/2+1) floats) and the FFT count;
+   * short clips get a hop of n_fft/4 unless told otherwise, finer than any display needs. */
+  need = (t + MAX_FRAMES - 2) / (MAX_FRAMES - 1);
+  cfg.hop = settings->hop ? settings->hop : MAX (cfg.n_fft / 4, 1u);
+  cfg.hop = (guint) MAX ((gsize) cfg.hop, need);
   db = lw_stft_db (mono, t, &cfg, error);
   if (db == NULL)
     return NULL;
@@ -103,7 +103,68 @@ lw_spectrogram_compute (const LwTensor              *audio,
   s->f_min = f_min;
   s->f_max = audio->sample_rate / 2.0;
   s->scale = settings->scale;
+  s->n_fft = cfg.n_fft;
+  s->hop = cfg.hop;
+  s->window = cfg.window;
   return g_steal_pointer (&s);
+}
+
+typedef struct
+{
+  LwSharedImage        *audio;
+  LwSpectrogramSettings settings;
+} SpectrogramJob;
+
+static void
+spectrogram_job_free (SpectrogramJob *job)
+{
+  g_clear_pointer (&job->audio, lw_shared_image_unref);
+  g_free (job);
+}
+
+static void
+spectrogram_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  SpectrogramJob *job = task_data;
+  GError *error = NULL;
+  LwSpectrogramData *s = lw_spectrogram_compute (job->audio->tensor, &job->settings, &error);
+
+  if (s == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, s, (GDestroyNotify) lw_spectrogram_data_free);
+}
+
+void
+lw_spectrogram_async (LwSharedImage               *audio,
+                      const LwSpectrogramSettings *settings,
+                      GCancellable                *cancellable,
+                      GAsyncReadyCallback          cb,
+                      gpointer                     user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, cb, user_data);
+  SpectrogramJob *job = g_new0 (SpectrogramJob, 1);
+
+  job->audio = lw_shared_image_ref (audio);
+  if (settings != NULL)
+    job->settings = *settings;
+  else
+    lw_spectrogram_settings_init (&job->settings);
+  g_task_set_source_tag (task, lw_spectrogram_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, job, (GDestroyNotify) spectrogram_job_free);
+  g_task_run_in_thread (task, spectrogram_thread);
+}
+
+LwSpectrogramData *
+lw_spectrogram_finish (GAsyncResult *result,
+                       GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Loading */
@@ -221,6 +282,7 @@ lw_audio_encode_request_new (guint64         serial,
   r->analysis = analysis ? lw_analysis_ref (analysis) : NULL;
   lw_spectrogram_settings_init (&r->spectrogram);
   r->lsd = TRUE;
+  r->residual_spectrogram = TRUE;
   return r;
 }
 
@@ -265,6 +327,7 @@ typedef struct
   GBytes                      *lwc;
   const LwTensor              *audio;
   const LwSpectrogramSettings *settings;
+  gboolean                     want_residual_spectrogram;
   GCancellable                *cancellable;
   LwTensor                    *decoded;
   LwTensor                    *residual;
@@ -311,8 +374,9 @@ views_thread (gpointer data)
   if (job->decoded_spectrogram == NULL ||
       g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
     return NULL;
-  job->residual_spectrogram = lw_spectrogram_compute (job->residual, job->settings,
-                                                      &job->error);
+  if (job->want_residual_spectrogram)
+    job->residual_spectrogram = lw_spectrogram_compute (job->residual, job->settings,
+                                                        &job->error);
   return NULL;
 }
 
@@ -393,6 +457,7 @@ encode_thread (GTask        *task,
   views.lwc = result->lwc;
   views.audio = audio;
   views.settings = &request->spectrogram;
+  views.want_residual_spectrogram = request->residual_spectrogram;
   views.cancellable = cancellable;
   thread = g_thread_try_new ("lw-audio-views", views_thread, &views, NULL);
   if (thread == NULL)

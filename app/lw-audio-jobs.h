@@ -24,17 +24,21 @@ typedef struct
   double      seconds_per_frame;  /* hop / rate; frame i is centred on i·hop / rate */
   double      f_min, f_max;       /* rows span f_min … rate/2 */
   LwFreqScale scale;
+  guint       n_fft, hop;         /* what was used (hop possibly raised, see the settings) */
+  LwWindowKind window;
 } LwSpectrogramData;
 
 void lw_spectrogram_data_free (LwSpectrogramData *s);
 
 typedef struct
 {
-  guint       n_fft, hop;  /* 0, 0 = choose from the length: n_fft 2048, and the smallest hop
-                            * of at least n_fft/4 that gives ≤ 4000 frames (hop 0 alone: the
-                            * same rule for the given n_fft) */
-  LwFreqScale scale;       /* default LW_FREQ_LOG (f_min 20 Hz; linear and mel start at 0) */
-  guint       rows;        /* display rows, e.g. 256 (0: 256) */
+  guint        n_fft, hop;  /* 0, 0 = choose from the length: n_fft 2048, and the smallest hop
+                             * of at least n_fft/4 that gives ≤ 4000 frames (hop 0 alone: the
+                             * same rule for the given n_fft). A given hop is raised when the
+                             * signal would need more than 4000 frames (memory). */
+  LwFreqScale  scale;       /* default LW_FREQ_LOG (f_min 20 Hz; linear and mel start at 0) */
+  guint        rows;        /* display rows, e.g. 256 (0: 256) */
+  LwWindowKind window;      /* default LW_WINDOW_HANN */
 } LwSpectrogramSettings;
 
 /* Addition: the defaults (auto n_fft/hop, LW_FREQ_LOG, 256 rows) */
@@ -44,6 +48,16 @@ void               lw_spectrogram_settings_init (LwSpectrogramSettings *settings
 LwSpectrogramData *lw_spectrogram_compute (const LwTensor              *audio,
                                            const LwSpectrogramSettings *settings,
                                            GError                     **error);
+
+/* Addition: the spectrogram of `audio` on a worker thread (settings nullable: defaults,
+ * copied); the result is an LwSpectrogramData */
+void               lw_spectrogram_async  (LwSharedImage               *audio,
+                                          const LwSpectrogramSettings *settings,
+                                          GCancellable                *cancellable,
+                                          GAsyncReadyCallback          cb,
+                                          gpointer                     user_data);
+LwSpectrogramData *lw_spectrogram_finish (GAsyncResult *result,
+                                          GError      **error);
 
 typedef struct
 {
@@ -74,6 +88,7 @@ typedef struct
   LwSpectrogramSettings spectrogram;  /* lw_audio_encode_request_new sets the defaults */
   gboolean              lsd;          /* also the log-spectral distance (TRUE by default; FALSE:
                                        * NaN, to be added by lw_audio_lsd_async) */
+  gboolean              residual_spectrogram; /* TRUE by default; FALSE: not made (NULL) */
 } LwAudioEncodeRequest;
 
 typedef struct

@@ -17,6 +17,7 @@
 #include "lw-level-meter.h"
 #include "lw-param-controls.h"
 #include "lw-spectrogram.h"
+#include "lw-spectrogram-options.h"
 #include "lw-spectrum.h"
 #include "lw-waveform.h"
 
@@ -57,6 +58,9 @@ struct _LwAudioPage
   LwWaveform           *residual_wave;
   LwSpectrogram        *original_spec;
   LwSpectrogram        *decoded_spec;
+  GtkLabel             *original_spec_caption;
+  GtkLabel             *decoded_spec_caption;
+  LwSpectrogramOptions *spectrogram_options;
   GtkLabel             *audio_label;
   GtkSpinner           *spinner;
   GtkDropDown          *codec_dropdown;
@@ -80,6 +84,7 @@ struct _LwAudioPage
   guint64               serial, running_serial;
   GCancellable         *encode_cancellable;
   GCancellable         *lsd_cancellable;   /* LSD of the result on show, in flight */
+  GCancellable         *spectrogram_cancellable; /* re-analysis after an options change */
   gboolean              pending;
   LwAudioEncodeResult  *shown;
   gboolean              busy;

@@ -141,20 +141,124 @@ show_metrics (LwAudioPage          *self,
 
 /* Views */
 
+/* What the page asks of every spectrogram: the user's options at the lane's resolution */
 static void
-set_spectrogram (LwSpectrogram           *spec,
+spectrogram_settings (LwAudioPage           *self,
+                      LwSpectrogramSettings *settings)
+{
+  lw_spectrogram_settings_init (settings);
+  settings->rows = SPECTROGRAM_ROWS;
+  lw_spectrogram_options_get (self->spectrogram_options, settings);
+}
+
+static void
+set_spectrogram (LwAudioPage             *self,
+                 LwSpectrogram           *spec,
                  const LwSpectrogramData *data)
 {
   g_autoptr (GError) error = NULL;
+  gboolean original = spec == self->original_spec;
+  GtkLabel *caption = original ? self->original_spec_caption : self->decoded_spec_caption;
+  const char *title = original ? _("Spectrogram: original") : _("Spectrogram: decoded");
+  g_autofree char *text = NULL;
 
   if (data == NULL)
     {
       lw_spectrogram_set_db (spec, NULL, 1.0, 20.0, 20000.0, LW_FREQ_LOG, -100.0, 0.0, NULL);
+      gtk_label_set_text (caption, title);
       return;
     }
   if (!lw_spectrogram_set_db (spec, data->db, data->seconds_per_frame, data->f_min, data->f_max,
                               data->scale, -100.0, 0.0, &error))
     g_warning ("spectrogram: %s", error->message);
+  /* Translators: spectrogram caption: title, window name, FFT size, hop in samples and ms */
+  text = g_strdup_printf (_("%s · %s, %u points, hop %u (%.1f ms)"), title,
+                          lw_spectrogram_window_label (data->window), data->n_fft, data->hop,
+                          data->seconds_per_frame * 1000.0);
+  gtk_label_set_text (caption, text);
+}
+
+/* Re-analysis after the spectrogram options change: the original and, when one is on show,
+ * the decoded signal, each on a worker; a newer change cancels both. */
+typedef struct
+{
+  GWeakRef      page;
+  GCancellable *cancellable;
+  gboolean      original;
+} RespecData;
+
+static void
+respec_data_free (RespecData *data)
+{
+  g_weak_ref_clear (&data->page);
+  g_clear_object (&data->cancellable);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RespecData, respec_data_free)
+
+static void
+on_respec_done_cb (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      user_data)
+{
+  g_autoptr (RespecData) data = user_data;
+  g_autoptr (LwAudioPage) self = g_weak_ref_get (&data->page);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwSpectrogramData) s = lw_spectrogram_finish (res, &error);
+
+  if (self == NULL || self->disposed || data->cancellable != self->spectrogram_cancellable)
+    return;
+  if (s == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _lw_audio_page_toast (self, error->message);
+      return;
+    }
+  if (data->original)
+    set_spectrogram (self, self->original_spec, s);
+  else if (self->shown != NULL)
+    {
+      /* keep it with the result, so a later redraw shows the same analysis */
+      g_clear_pointer (&self->shown->decoded_spectrogram, lw_spectrogram_data_free);
+      self->shown->decoded_spectrogram = g_steal_pointer (&s);
+      set_spectrogram (self, self->decoded_spec, self->shown->decoded_spectrogram);
+    }
+}
+
+static void
+respec (LwAudioPage   *self,
+        LwSharedImage *audio,
+        gboolean       original)
+{
+  LwSpectrogramSettings settings;
+  RespecData *data = g_new0 (RespecData, 1);
+
+  g_weak_ref_init (&data->page, self);
+  data->cancellable = g_object_ref (self->spectrogram_cancellable);
+  data->original = original;
+  spectrogram_settings (self, &settings);
+  lw_spectrogram_async (audio, &settings, self->spectrogram_cancellable, on_respec_done_cb,
+                        data);
+}
+
+static void
+on_spectrogram_options_cb (LwSpectrogramOptions *options,
+                           LwAudioPage          *self)
+{
+  if (self->settings != NULL)
+    {
+      g_autofree char *text = lw_spectrogram_options_to_string (options);
+      g_settings_set_string (self->settings, "spectrogram", text);
+    }
+  g_cancellable_cancel (self->spectrogram_cancellable);
+  g_clear_object (&self->spectrogram_cancellable);
+  self->spectrogram_cancellable = g_cancellable_new ();
+  if (self->audio != NULL)
+    respec (self, self->audio, TRUE);
+  /* A result still being made uses the new options already (start_encode reads them). */
+  if (self->shown != NULL && self->shown->decoded != NULL)
+    respec (self, self->shown->decoded, FALSE);
 }
 
 static void
@@ -166,7 +270,7 @@ clear_result (LwAudioPage *self)
   g_clear_pointer (&self->shown, lw_audio_encode_result_free);
   lw_waveform_set_audio (self->decoded_wave, NULL, NULL);
   lw_waveform_set_audio (self->residual_wave, NULL, NULL);
-  set_spectrogram (self->decoded_spec, NULL);
+  set_spectrogram (self, self->decoded_spec, NULL);
   show_metrics (self, NULL);
   if (had)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KBPS]);
@@ -226,7 +330,7 @@ show_result (LwAudioPage         *self,
 
   lw_waveform_set_audio (self->decoded_wave, result->decoded->tensor, NULL);
   show_residual (self, result->residual->tensor);
-  set_spectrogram (self->decoded_spec, result->decoded_spectrogram);
+  set_spectrogram (self, self->decoded_spec, result->decoded_spectrogram);
   /* Translators: caption over the decoded waveform: codec, kbit/s, SNR */
   caption = g_strdup_printf (_("Decoded — %s, %.1f kbit/s, SNR %.2f dB"),
                              self->params->codec->title, m->kbps, m->snr);
@@ -342,9 +446,9 @@ start_encode (LwAudioPage *self)
                                          lw_analysis_matches (self->analysis, self->audio,
                                                               self->params)
                                            ? self->analysis : NULL);
-  request->spectrogram.rows = SPECTROGRAM_ROWS;
-  request->spectrogram.scale = LW_FREQ_LOG;
+  spectrogram_settings (self, &request->spectrogram);
   request->lsd = FALSE;
+  request->residual_spectrogram = FALSE;
   lw_audio_encode_async (NULL, request, self->encode_cancellable, on_encode_done_cb,
                          lw_weak_ref_new (self));
 }
@@ -563,7 +667,7 @@ set_audio (LwAudioPage       *self,
   t = self->audio->tensor;
   clear_result (self);
   lw_waveform_set_audio (self->original_wave, t, NULL);
-  set_spectrogram (self->original_spec, result->spectrogram);
+  set_spectrogram (self, self->original_spec, result->spectrogram);
   /* Translators: file name, channels, sample rate in Hz, seconds, then the file's encoding */
   info = g_strdup_printf (_("%s · %u channels · %u Hz · %.2f s · %s %s"), self->audio->name,
                           result->info.channels, result->info.sample_rate,
@@ -649,8 +753,10 @@ lw_audio_page_dispose (GObject *object)
   g_cancellable_cancel (self->encode_cancellable);
   g_cancellable_cancel (self->load_cancellable);
   cancel_lsd (self);
+  g_cancellable_cancel (self->spectrogram_cancellable);
   g_clear_object (&self->encode_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->spectrogram_cancellable);
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
@@ -716,6 +822,7 @@ lw_audio_page_class_init (LwAudioPageClass *klass)
   g_type_ensure (LW_TYPE_SPECTRUM);
   g_type_ensure (LW_TYPE_LEVEL_METER);
   g_type_ensure (LW_TYPE_PARAM_CONTROLS);
+  g_type_ensure (LW_TYPE_SPECTROGRAM_OPTIONS);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/latentworkbench/Workbench/ui/lw-audio-page.ui");
@@ -732,6 +839,9 @@ lw_audio_page_class_init (LwAudioPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, residual_wave);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, original_spec);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, decoded_spec);
+  gtk_widget_class_bind_template_child (widget_class, LwAudioPage, original_spec_caption);
+  gtk_widget_class_bind_template_child (widget_class, LwAudioPage, decoded_spec_caption);
+  gtk_widget_class_bind_template_child (widget_class, LwAudioPage, spectrogram_options);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, audio_label);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, codec_dropdown);
@@ -742,6 +852,7 @@ lw_audio_page_class_init (LwAudioPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwAudioPage, abx_label);
   gtk_widget_class_bind_template_callback (widget_class, on_codec_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_param_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_spectrogram_options_cb);
 }
 
 /* The three waveforms and two spectrograms show one time axis: view and cursor follow the
@@ -780,10 +891,13 @@ restore_settings (LwAudioPage *self)
   if (self->settings != NULL)
     {
       g_autofree char *device = g_settings_get_string (self->settings, "audio-device");
+      g_autofree char *spectrogram = g_settings_get_string (self->settings, "spectrogram");
       codec_name = g_settings_get_string (self->settings, "audio-codec");
       param_text = g_settings_get_string (self->settings, "audio-params");
       codec = _lw_audio_page_find_codec (self, codec_name);
       lw_playback_set_device (self->playback, device);
+      if (!lw_spectrogram_options_set_string (self->spectrogram_options, spectrogram))
+        g_debug ("ignoring saved spectrogram options %s", spectrogram);
     }
   if (codec == NULL)
     codec = _lw_audio_page_find_codec (self, "wavelet-latent-audio");
@@ -868,7 +982,7 @@ lw_audio_page_open (LwAudioPage *self,
                     GFile       *file)
 {
   LoadData *data;
-  LwSpectrogramSettings settings = { 0, 0, LW_FREQ_LOG, SPECTROGRAM_ROWS };
+  LwSpectrogramSettings settings;
 
   g_return_if_fail (LW_IS_AUDIO_PAGE (self));
   g_cancellable_cancel (self->load_cancellable);
@@ -878,6 +992,7 @@ lw_audio_page_open (LwAudioPage *self,
   g_weak_ref_init (&data->page, self);
   data->cancellable = g_object_ref (self->load_cancellable);
   data->file = g_object_ref (file);
+  spectrogram_settings (self, &settings);
   lw_load_audio_async (NULL, file, &settings, self->load_cancellable, on_audio_loaded_cb, data);
   update_busy (self);
 }

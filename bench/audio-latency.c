@@ -166,6 +166,7 @@ bench_codec (const LwCodec *codec,
         lw_params_set (params, codec->sweep_param, values[i], NULL);
         request = lw_audio_encode_request_new (i, audio, params, analysis);
         request->lsd = FALSE;
+        request->residual_spectrogram = FALSE;  /* as the page asks */
         t0 = g_get_monotonic_time ();
         lw_audio_encode_async (NULL, request, NULL, on_encoded_cb, &w);
         g_main_loop_run (loop);

@@ -173,6 +173,54 @@ test_long_clip_frames (void)
   check_auto_frames (60, 1, 3990);
 }
 
+/* A chosen hop is kept while the frames fit, raised when they would not; the window is the one
+ * asked for: on a 1001 Hz sine (between bins 23 and 24), the rectangular window leaks far more into distant
+ * rows than Blackman's. */
+static void
+test_chosen_settings (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwTensor) t = lw_tensor_new_2d (1, 60 * 44100);
+  LwSpectrogramSettings settings;
+  gsize n = t->shape[1];
+  double leak[2];
+
+  t->sample_rate = 44100;
+  for (gsize i = 0; i < n; i++)
+    t->data[i] = (float) (0.5 * sin (2.0 * G_PI * 1001.0 * (double) (i % 44100) / 44100.0));
+  lw_spectrogram_settings_init (&settings);
+  g_assert_true (settings.window == LW_WINDOW_HANN);
+  settings.n_fft = 1024;
+  settings.hop = 128;   /* 60 s would need 20672 frames: raised to ⌈n / 3999⌉ */
+  settings.scale = LW_FREQ_LINEAR;
+  for (guint w = 0; w < 2; w++)
+    {
+      g_autoptr (LwSpectrogramData) s = NULL;
+      settings.window = w == 0 ? LW_WINDOW_RECT : LW_WINDOW_BLACKMAN;
+      s = lw_spectrogram_compute (t, &settings, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (s->n_fft, ==, 1024);
+      g_assert_cmpuint (s->hop, ==, (n + 3998) / 3999);
+      g_assert_true (s->window == settings.window);
+      g_assert_cmpuint (s->db->shape[0], <=, 4000);
+      /* the top row (≈ 22 kHz), mid-clip */
+      leak[w] = s->db->data[(s->db->shape[0] / 2) * s->db->shape[1] + s->db->shape[1] - 1];
+    }
+  g_test_message ("22 kHz row: rect %.1f dB, blackman %.1f dB", leak[0], leak[1]);
+  g_assert_cmpfloat (leak[0], >, leak[1] + 30.0);
+
+  /* a short clip keeps the chosen hop */
+  {
+    g_autoptr (LwTensor) short_clip = lw_tensor_new_2d (1, 44100);
+    g_autoptr (LwSpectrogramData) s = NULL;
+    short_clip->sample_rate = 44100;
+    s = lw_spectrogram_compute (short_clip, &settings, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (s->hop, ==, 128);
+    g_assert_cmpuint (s->db->shape[0], ==, 1 + (44100 + 127) / 128);
+  }
+}
+
 static void
 check_spectrogram_like (const LwSpectrogramData *s,
                         const LwSpectrogramData *like)
@@ -412,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/audio-jobs/load/shape-and-spectrogram", test_load);
   g_test_add_func ("/audio-jobs/load/default-settings", test_load_defaults);
   g_test_add_func ("/audio-jobs/spectrogram/long-clip-frames", test_long_clip_frames);
+  g_test_add_func ("/audio-jobs/spectrogram/chosen-settings", test_chosen_settings);
   g_test_add_func ("/audio-jobs/load/bad-file", test_bad_file);
   g_test_add_func ("/audio-jobs/encode/flac-lossless", test_flac);
   g_test_add_func ("/audio-jobs/encode/opus-residual-and-reuse", test_opus_and_reuse);

@@ -13,6 +13,7 @@
 #include "lw-audio-io.h"
 #include "lw-error.h"
 #include "lw-samples.h"
+#include "lw-spectrogram-options.h"
 #include "lw-window.h"
 
 #define WAIT_MS 60000
@@ -108,6 +109,73 @@ fixture_tear_down (Fixture       *fx,
   g_rmdir (fx->dir);
   g_free (fx->dir);
   g_free (fx->last_toast);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             const char *label_prefix)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (label_prefix == NULL ||
+       g_str_has_prefix (gtk_label_get_text (GTK_LABEL (root)), label_prefix)))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type, label_prefix);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+wait_for_caption (GtkLabel   *label,
+                  const char *part)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_once (WAIT_MS, on_timeout_cb, &timed_out);
+
+  while (!timed_out && strstr (gtk_label_get_text (label), part) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("caption: %s", gtk_label_get_text (label));
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* Choosing window, FFT size, hop and axis re-analyses both spectrograms off the main thread;
+ * the captions say what was used; the next result keeps the choice. */
+static void
+test_spectrogram_options (Fixture       *fx,
+                          gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fx->page);
+  LwSpectrogramOptions *options =
+    LW_SPECTROGRAM_OPTIONS (find_widget (page, LW_TYPE_SPECTROGRAM_OPTIONS, NULL));
+  GtkLabel *original = GTK_LABEL (find_widget (page, GTK_TYPE_LABEL, "Spectrogram: original"));
+  GtkLabel *decoded = GTK_LABEL (find_widget (page, GTK_TYPE_LABEL, "Spectrogram: decoded"));
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (options);
+  g_assert_nonnull (original);
+  g_assert_nonnull (decoded);
+  /* the defaults: Hann, 2048 points, automatic hop (≥ 512) */
+  g_assert_nonnull (strstr (gtk_label_get_text (original), "Hann, 2048 points"));
+  g_assert_false (lw_spectrogram_options_set_string (options, "kaiser 2048 0 log"));
+  g_assert_false (lw_spectrogram_options_set_string (options, "hann 1000 0 log"));
+  g_assert_true (lw_spectrogram_options_set_string (options, "blackman 4096 8 mel"));
+  text = lw_spectrogram_options_to_string (options);
+  g_assert_cmpstr (text, ==, "blackman 4096 8 mel");
+  /* piano-band is 16 s: hop 4096/8 = 512 needs 1379 frames, under the cap */
+  wait_for_caption (original, "Blackman, 4096 points, hop 512 (11.6 ms)");
+  wait_for_caption (decoded, "Blackman, 4096 points, hop 512");
+  /* a new result is analysed the same way */
+  g_assert_true (lw_audio_page_set_param (fx->page, "step", 0.05, NULL));
+  wait_for_result (fx->page);
+  wait_for_caption (decoded, "Blackman, 4096 points, hop 512");
+  g_assert_true (lw_spectrogram_options_set_string (options, "hann 2048 0 log"));
+  wait_for_caption (original, "Hann, 2048 points");
 }
 
 /* The rate knob moves the rate and the distortion; every audio codec gives a result. */
@@ -265,5 +333,6 @@ main (int   argc,
   ADD ("rate-and-codecs", test_rate_and_codecs);
   ADD ("ab-and-abx", test_ab_and_abx);
   ADD ("experiment-and-bad-input", test_experiment_and_bad_input);
+  ADD ("spectrogram-options", test_spectrogram_options);
   return g_test_run ();
 }

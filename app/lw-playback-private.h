@@ -28,8 +28,9 @@ typedef struct
   /* The callback's own state (initialised by the main thread before each start). */
   gint64   pos;
   int      source;
-  gint64   old_pos;          /* the voice fading out */
-  int      old_source;
+  gint64       old_pos;      /* the voice fading out */
+  const float *old_buf;      /* and the buffer it reads */
+  unsigned     b_gen;        /* generation of src[1] */
   guint    fade_left;
   float    master;           /* output gain, ramps for start and pause */
   gboolean ended;
@@ -39,6 +40,9 @@ typedef struct
   _Atomic int64_t  req_seek;
   _Atomic uint64_t req_loop;
   _Atomic int      req_paused;
+  /* A new B while running: the buffer, then its generation (release); see lw-playback.c */
+  const float *_Atomic req_b;
+  _Atomic unsigned req_b_gen;
 
   /* Callback → main thread */
   _Atomic int64_t  out_pos;
@@ -47,6 +51,7 @@ typedef struct
   _Atomic int64_t  out_switch_frame;
   _Atomic unsigned out_switches;
   _Atomic unsigned out_max_frames;
+  _Atomic unsigned out_b_ack;  /* no B older than this generation is read any more */
 } LwPlaybackRt;
 
 /* The PortAudio stream callback; user_data is the LwPlaybackRt. */

@@ -48,6 +48,24 @@ _lw_playback_stream_cb (const void                      *input,
 
   if (rt->fade_left == 0)
     {
+      /* A new B (the page re-encoded): crossfade from the old B to the new one at the same
+       * frame when B is sounding, else just take it. After the fade the old one is free. */
+      unsigned gen = atomic_load_explicit (&rt->req_b_gen, memory_order_acquire);
+      if (gen != rt->b_gen)
+        {
+          const float *nb = atomic_load_explicit (&rt->req_b, memory_order_relaxed);
+          if (rt->source == 1 && master > 0.f && !rt->ended)
+            {
+              rt->old_pos = rt->pos;
+              rt->old_buf = rt->src[1];
+              rt->fade_left = rt->fade_len;
+            }
+          rt->src[1] = nb;
+          rt->b_gen = gen;
+        }
+    }
+  if (rt->fade_left == 0)
+    {
       int64_t seek = atomic_exchange_explicit (&rt->req_seek, LW_PLAYBACK_NO_SEEK, memory_order_relaxed);
       int want = atomic_load_explicit (&rt->req_source, memory_order_relaxed);
 
@@ -58,7 +76,7 @@ _lw_playback_stream_cb (const void                      *input,
           if (master > 0.f && !rt->ended)
             {
               rt->old_pos = rt->pos;
-              rt->old_source = rt->source;
+              rt->old_buf = rt->src[rt->source];
               rt->fade_left = rt->fade_len;
             }
           if (want != rt->source)
@@ -98,7 +116,7 @@ _lw_playback_stream_cb (const void                      *input,
           const guint k = rt->fade_len - rt->fade_left;
           const float g = (float) (k + 1) / (float) (rt->fade_len + 1);
           const gboolean old_ok = rt->old_pos < T;
-          const float *so = rt->src[rt->old_source] + (old_ok ? rt->old_pos : 0);
+          const float *so = rt->old_buf + (old_ok ? rt->old_pos : 0);
 
           for (guint c = 0; c < C; c++)
             {
@@ -128,6 +146,8 @@ _lw_playback_stream_cb (const void                      *input,
   rt->master = master;
 
   atomic_store_explicit (&rt->out_pos, rt->pos, memory_order_relaxed);
+  if (rt->fade_left == 0)
+    atomic_store_explicit (&rt->out_b_ack, rt->b_gen, memory_order_release);
   atomic_store_explicit (&rt->out_ended, rt->ended, memory_order_relaxed);
   atomic_store_explicit (&rt->out_idle, rt->ended || (paused && master == 0.f),
                          memory_order_relaxed);

@@ -11,6 +11,10 @@
  *   req_seek    a frame to go to, or −1           — taken with an exchange
  *   req_loop    loop bounds packed start << 32 | end (0 = no loop) — one word, so never torn
  *   req_paused  fade out and hold
+ *   req_b, req_b_gen  a new B (same shape, same A) while the stream runs: the pointer, then
+ *               its generation with release order; the callback takes it between crossfades
+ *               and acknowledges in out_b_ack once no fade reads the old one, and only then
+ *               does the main thread free the old buffer
  * and the callback answers through atomics the main thread reads on a 30 ms timeout (one
  * coalesced position update, no idle per buffer): the playhead, "idle" (faded out or at the
  * end, so the stream can be stopped), and the frame of the last A/B switch.
@@ -20,7 +24,8 @@
  * 44.1 kHz), beginning with the first frame of the next callback buffer. Linear rather than
  * equal-power because A and B are nearly the same signal: for correlated signals a linear fade
  * keeps the level constant where an equal-power fade bumps it by up to 3 dB. One crossfade runs
- * at a time; a request arriving during one is taken when it ends. Starting and pausing ramp the
+ * at a time; a request arriving during one is taken when it ends. A new B while B sounds
+ * crossfades old B → new B at the playhead the same way. Starting and pausing ramp the
  * whole output in or out over the same length; a request while silent applies at once. Loop
  * wraps are hard cuts (the region is the user's choice; a crossfade there would play past it).
  */
@@ -66,10 +71,28 @@ struct _LwPlayback
   double            loop_start;     /* seconds, as asked */
   double            loop_end;
 
+  /* B buffers replaced while the stream ran, each with the generation that replaced it: freed
+   * once the callback acknowledges that generation (or the stream stops) */
+  GPtrArray        *retired;        /* of Retired */
+  unsigned          b_gen;
+
   char             *device;         /* NULL: default */
   gboolean          available;
   char             *error_message;
 };
+
+typedef struct
+{
+  LwTensor *b;
+  unsigned  gen;
+} Retired;
+
+static void
+retired_free (Retired *r)
+{
+  lw_tensor_free (r->b);
+  g_free (r);
+}
 
 G_DEFINE_FINAL_TYPE (LwPlayback, lw_playback, G_TYPE_OBJECT)
 G_DEFINE_ENUM_TYPE (LwPlaybackSource, lw_playback_source,
@@ -212,6 +235,8 @@ stop_stream (LwPlayback *self,
         set_position_frame (self, atomic_load (&self->rt->out_pos));
       atomic_store (&self->rt->req_seek, LW_PLAYBACK_NO_SEEK);
     }
+  /* No callback runs: nothing reads a retired buffer */
+  g_ptr_array_set_size (self->retired, 0);
   remove_tick (self);
 }
 
@@ -239,6 +264,46 @@ close_stream (LwPlayback *self)
     }
 }
 
+/* Frees the replaced B buffers the callback has let go of (generations are compared modulo
+ * 2^32, with far fewer than 2^31 in flight) */
+static void
+free_retired (LwPlayback *self)
+{
+  unsigned ack = atomic_load_explicit (&self->rt->out_b_ack, memory_order_acquire);
+
+  for (guint i = self->retired->len; i-- > 0;)
+    {
+      Retired *r = g_ptr_array_index (self->retired, i);
+      if ((int) (ack - r->gen) >= 0)
+        g_ptr_array_remove_index_fast (self->retired, i);
+    }
+}
+
+/* While the stream runs with the same A and format, a new B is handed to the callback through
+ * an atomic instead of stopping the stream: it crossfades old B → new B at the playhead when
+ * B is sounding, so moving the rate slider while listening neither gaps nor clicks. */
+static gboolean
+hand_over_b (LwPlayback     *self,
+             const LwTensor *a,
+             const LwTensor *b)
+{
+  LwPlaybackRt *rt = self->rt;
+  Retired *r;
+
+  if (!self->stream_active || b == NULL || self->b == NULL || self->a == NULL ||
+      !lw_tensor_same_shape (self->a, a) || self->rate != a->sample_rate ||
+      memcmp (self->a->data, a->data, lw_tensor_numel (a) * sizeof (float)) != 0)
+    return FALSE;
+  r = g_new (Retired, 1);
+  r->b = g_steal_pointer (&self->b);
+  r->gen = ++self->b_gen;
+  g_ptr_array_add (self->retired, r);
+  self->b = lw_tensor_copy (b);
+  atomic_store_explicit (&rt->req_b, self->b->data, memory_order_relaxed);
+  atomic_store_explicit (&rt->req_b_gen, self->b_gen, memory_order_release);
+  return TRUE;
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -248,6 +313,7 @@ tick_cb (gpointer user_data)
   /* A seek not yet taken by the callback keeps the position the main thread set. */
   if (atomic_load (&rt->req_seek) == LW_PLAYBACK_NO_SEEK)
     set_position_frame (self, atomic_load (&rt->out_pos));
+  free_retired (self);
 
   if (atomic_load (&rt->out_ended))
     {
@@ -351,6 +417,7 @@ lw_playback_finalize (GObject *object)
 
   g_clear_pointer (&self->a, lw_tensor_free);
   g_clear_pointer (&self->b, lw_tensor_free);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
   lw_ring_free (self->rt->ring);
   g_aligned_free (self->rt);
   g_free (self->device);
@@ -453,6 +520,7 @@ static void
 lw_playback_init (LwPlayback *self)
 {
   self->rt = g_aligned_alloc0 (1, sizeof (LwPlaybackRt), 64);
+  self->retired = g_ptr_array_new_with_free_func ((GDestroyNotify) retired_free);
   atomic_init (&self->rt->req_seek, LW_PLAYBACK_NO_SEEK);
   atomic_init (&self->rt->out_switch_frame, -1);
   self->stream_device = paNoDevice;
@@ -528,7 +596,11 @@ lw_playback_set_buffers (LwPlayback      *self,
       return FALSE;
     }
 
-  gboolean same_format = self->a != NULL && self->channels == a->shape[0] && self->rate == a->sample_rate;
+  if (hand_over_b (self, a, b))
+    return TRUE;
+
+  gboolean same_format = self->a != NULL && self->channels == a->shape[0] &&
+                         self->rate == a->sample_rate;
   double old_duration = lw_playback_get_duration (self);
 
   /* The callback reads the buffers: no stream may run while they change. */
@@ -637,7 +709,10 @@ lw_playback_play (LwPlayback  *self,
   rt->pos = self->position;
   rt->source = (int) self->source;
   rt->old_pos = 0;
-  rt->old_source = rt->source;
+  rt->old_buf = rt->src[rt->source];
+  rt->b_gen = self->b_gen;
+  atomic_store (&rt->req_b_gen, self->b_gen);
+  atomic_store (&rt->out_b_ack, self->b_gen);
   rt->fade_left = 0;
   rt->master = 0.f;
   rt->ended = FALSE;

@@ -594,6 +594,46 @@ test_playback_capture_ab (void)
   capture_clear (&w);
 }
 
+/* The page re-encodes while B plays: the new B takes over at the playhead with a crossfade
+ * from the old B, the stream never stops (no fade-out, no gap) */
+static LwTensor *replace_a, *replace_b2;
+
+static void
+replace_b (LwPlayback *pb)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (lw_playback_set_buffers (pb, replace_a, replace_b2, &error));
+  g_assert_no_error (error);
+  g_assert_true (lw_playback_get_playing (pb));
+  g_assert_true (lw_playback_get_stream_active (pb));
+}
+
+static void
+test_playback_capture_replace_b (void)
+{
+  g_autoptr (LwPlayback) pb = lw_playback_new ();
+  g_autoptr (LwTensor) a = NULL;
+  g_autoptr (LwTensor) b = NULL;
+  g_autoptr (LwTensor) b1 = NULL;
+  Capture w = { 0 };
+
+  if (skip_without_device (pb))
+    return;
+  make_ab (&a, &b);
+  /* B plays first and carries A's marker (B1 = A's samples), then B2 = other noise arrives */
+  b1 = lw_tensor_copy (a);
+  replace_a = a;
+  replace_b2 = b;
+  lw_playback_set_source (pb, LW_PLAYBACK_SOURCE_B);
+  run_capture (pb, a, b1, replace_b, &w);
+  /* B1 holds A's samples, so the walk's "A" is what played first */
+  walk_capture (&w, a, b, -1);
+  g_assert_cmpint (w.change_from, >=, MARKER);
+  replace_a = replace_b2 = NULL;
+  capture_clear (&w);
+}
+
 #define SEEK_TO (LS + 15000)
 
 static void
@@ -690,6 +730,7 @@ main (int   argc,
   g_test_add_func ("/playback/end-of-buffer", test_playback_end);
   g_test_add_func ("/playback/capture-ab", test_playback_capture_ab);
   g_test_add_func ("/playback/capture-seek", test_playback_capture_seek);
+  g_test_add_func ("/playback/capture-replace-b", test_playback_capture_replace_b);
 
   int status = g_test_run ();
   cleanup_alsa ();

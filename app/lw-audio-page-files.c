@@ -13,6 +13,7 @@
 #include "lw-audio-io.h"
 #include "lw-audio-page-private.h"
 #include "lw-error.h"
+#include "lw-save-job.h"
 #include "lw-jobs.h"
 
 /* Experiments */
@@ -45,55 +46,6 @@ _lw_audio_page_apply_view (LwAudioPage *self,
 
 typedef enum { SAVE_EXPERIMENT, SAVE_DECODED, SAVE_BITSTREAM } SaveKind;
 
-typedef struct
-{
-  SaveKind   kind;
-  char      *path;
-  GBytes    *bytes;
-  LwTensor  *audio;
-  LwProject *project;
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  g_free (job->path);
-  g_clear_pointer (&job->bytes, g_bytes_unref);
-  g_clear_pointer (&job->audio, lw_tensor_free);
-  g_clear_pointer (&job->project, lw_project_free);
-  g_free (job);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  gboolean ok;
-  LwAudioFormat format = LW_AUDIO_WAV_16;
-
-  if (job->kind == SAVE_EXPERIMENT)
-    ok = lw_project_save (job->project, job->path, &error);
-  else if (job->kind == SAVE_DECODED)
-    ok = lw_audio_format_for_path (job->path, &format)
-           ? lw_audio_save (job->audio, job->path, format, &error)
-           : (g_set_error (&error, LW_ERROR, LW_ERROR_UNSUPPORTED,
-                           _("decoded audio is saved as .wav or .flac")), FALSE);
-  else
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (job->bytes, &len);
-      ok = lw_file_write_atomic (job->path, data, len, &error);
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 on_saved_cb (GObject      *source,
              GAsyncResult *res,
@@ -102,16 +54,12 @@ on_saved_cb (GObject      *source,
   g_autoptr (GWeakRef) weak = user_data;
   g_autoptr (LwAudioPage) self = g_weak_ref_get (weak);
   g_autoptr (GError) error = NULL;
-  SaveJob *job = g_task_get_task_data (G_TASK (res));
-  g_autofree char *name = g_path_get_basename (job->path);
   g_autofree char *text = NULL;
 
   if (self == NULL || self->disposed)
     return;
-  if (g_task_propagate_boolean (G_TASK (res), &error))
-    text = g_strdup_printf (_("Saved “%s”"), name);
-  else
-    text = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
+  lw_save_finish (res, &error);
+  text = lw_save_message (lw_save_get_path (res), error);
   _lw_audio_page_toast (self, text);
 }
 
@@ -120,8 +68,7 @@ save_to (LwAudioPage *self,
          SaveKind     kind,
          const char  *path)
 {
-  g_autoptr (GTask) task = NULL;
-  SaveJob *job;
+  gpointer data = NULL;
 
   if (self->audio != NULL && self->audio->path != NULL &&
       g_strcmp0 (path, self->audio->path) == 0)
@@ -129,24 +76,20 @@ save_to (LwAudioPage *self,
       _lw_audio_page_toast (self, _("That is the original audio file; choose another name"));
       return;
     }
-  job = g_new0 (SaveJob, 1);
-  job->kind = kind;
-  job->path = g_strdup (path);
   if (kind == SAVE_EXPERIMENT)
-    job->project = lw_audio_page_to_project (self);
+    data = lw_audio_page_to_project (self);
   else if (self->shown != NULL && kind == SAVE_DECODED)
-    job->audio = lw_tensor_copy (self->shown->decoded->tensor);
+    data = lw_tensor_copy (self->shown->decoded->tensor);
   else if (self->shown != NULL)
-    job->bytes = g_bytes_ref (self->shown->lwc);
-  if (job->project == NULL && job->audio == NULL && job->bytes == NULL)
+    data = g_bytes_ref (self->shown->lwc);
+  if (data == NULL)
     {
       _lw_audio_page_toast (self, _("There is no result on show yet"));
-      save_job_free (job);
       return;
     }
-  task = g_task_new (NULL, NULL, on_saved_cb, lw_weak_ref_new (self));
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_thread);
+  lw_save_async (kind == SAVE_EXPERIMENT ? LW_SAVE_PROJECT
+                 : kind == SAVE_DECODED ? LW_SAVE_AUDIO : LW_SAVE_BYTES,
+                 path, data, on_saved_cb, lw_weak_ref_new (self));
 }
 
 static void

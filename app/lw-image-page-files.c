@@ -15,6 +15,7 @@
 #include "lw-error.h"
 #include "lw-image-io.h"
 #include "lw-image-page-private.h"
+#include "lw-save-job.h"
 
 typedef enum
 {
@@ -255,75 +256,13 @@ open_recent_action (GSimpleAction *action,
 
 /* Writing */
 
-typedef struct
-{
-  SaveKind   kind;
-  char      *path;
-  GBytes    *bytes;     /* SAVE_BITSTREAM */
-  LwTensor  *image;     /* SAVE_DECODED */
-  LwProject *project;   /* SAVE_EXPERIMENT */
-} SaveJob;
-
-static void
-save_job_free (SaveJob *job)
-{
-  g_free (job->path);
-  g_clear_pointer (&job->bytes, g_bytes_unref);
-  g_clear_pointer (&job->image, lw_tensor_free);
-  g_clear_pointer (&job->project, lw_project_free);
-  g_free (job);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  gboolean ok = FALSE;
-
-  switch (job->kind)
-    {
-    case SAVE_EXPERIMENT:
-      ok = lw_project_save (job->project, job->path, &error);
-      break;
-    case SAVE_DECODED:
-      ok = lw_image_save_png (job->image, job->path, 8, &error);
-      break;
-    case SAVE_BITSTREAM:
-      {
-        gsize len;
-        const guint8 *data = g_bytes_get_data (job->bytes, &len);
-        ok = lw_file_write_atomic (job->path, data, len, &error);
-        break;
-      }
-    case SAVE_PLOT:
-    case SAVE_CSV:
-    default:
-      g_assert_not_reached ();
-    }
-  if (ok)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 report_saved (LwImagePage *self,
               const char  *path,
               GError      *error)
 {
-  g_autofree char *name = g_path_get_basename (path);
-  g_autofree char *text = NULL;
+  g_autofree char *text = lw_save_message (path, error);
 
-  if (error == NULL)
-    /* Translators: %s is a file name */
-    text = g_strdup_printf (_("Saved “%s”"), name);
-  else
-    /* Translators: first %s is a file name, the second the problem */
-    text = g_strdup_printf (_("Could not save “%s”: %s"), name, error->message);
   _lw_image_page_toast (self, text);
 }
 
@@ -335,11 +274,10 @@ on_saved_cb (GObject      *source,
   g_autoptr (GWeakRef) weak = user_data;
   g_autoptr (LwImagePage) self = g_weak_ref_get (weak);
   g_autoptr (GError) error = NULL;
-  SaveJob *job = g_task_get_task_data (G_TASK (res));
 
-  g_task_propagate_boolean (G_TASK (res), &error);
+  lw_save_finish (res, &error);
   if (self != NULL && !self->disposed)
-    report_saved (self, job->path, error);
+    report_saved (self, lw_save_get_path (res), error);
 }
 
 static gboolean
@@ -362,9 +300,7 @@ save_to (LwImagePage *self,
          const char  *path)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTask) task = NULL;
-  SaveJob *job;
-  GWeakRef *weak;
+  gpointer data = NULL;
 
   /* The original is what the user had: no output of ours replaces it. */
   if (self->image != NULL && same_file (path, self->image->path))
@@ -392,27 +328,22 @@ save_to (LwImagePage *self,
       break;
     }
 
-  job = g_new0 (SaveJob, 1);
-  job->kind = kind;
-  job->path = g_strdup (path);
   if (kind == SAVE_EXPERIMENT)
-    job->project = lw_image_page_to_project (self);
+    data = lw_image_page_to_project (self);
   else if (self->shown != NULL && kind == SAVE_DECODED)
-    job->image = lw_tensor_copy (self->shown->decoded->tensor);
+    data = lw_tensor_copy (self->shown->decoded->tensor);
   else if (self->shown != NULL && kind == SAVE_BITSTREAM)
-    job->bytes = g_bytes_ref (self->shown->lwc);
-  if (job->project == NULL && job->image == NULL && job->bytes == NULL)
+    data = g_bytes_ref (self->shown->lwc);
+  if (data == NULL)
     {
       g_set_error (&error, LW_ERROR, LW_ERROR_INVALID_PARAM,
                    _("there is no result on show yet"));
       report_saved (self, path, error);
-      save_job_free (job);
       return;
     }
-  weak = lw_weak_ref_new (self);
-  task = g_task_new (NULL, NULL, on_saved_cb, weak);
-  g_task_set_task_data (task, job, (GDestroyNotify) save_job_free);
-  g_task_run_in_thread (task, save_thread);
+  lw_save_async (kind == SAVE_EXPERIMENT ? LW_SAVE_PROJECT
+                 : kind == SAVE_DECODED ? LW_SAVE_IMAGE : LW_SAVE_BYTES,
+                 path, data, on_saved_cb, lw_weak_ref_new (self));
 }
 
 static void

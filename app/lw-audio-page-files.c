@@ -13,8 +13,8 @@
 #include "lw-audio-io.h"
 #include "lw-audio-page-private.h"
 #include "lw-error.h"
-#include "lw-save-job.h"
 #include "lw-jobs.h"
+#include "lw-save-job.h"
 
 /* Experiments */
 

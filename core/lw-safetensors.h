@@ -85,8 +85,9 @@ void                 lw_safetensors_writer_add_metadata (LwSafetensorsWriter *w,
 void                 lw_safetensors_writer_add_f32 (LwSafetensorsWriter *w, const char *name,
                                                     guint ndim, const gsize *shape,
                                                     const float *data);
-/* Tensors in the order added, each aligned to 8 bytes in the data block (the header is padded
- * with spaces to a multiple of 8). Atomic: a temporary file in the same folder, then rename;
+/* Tensors in the order added, back to back in the data block (the reference reader rejects
+ * gaps); the header is padded with spaces to a multiple of 8, so F32 data are 4-byte aligned
+ * when the file is mapped. Atomic: a temporary file in the same folder, then rename;
  * an existing file at path is untouched on failure. */
 gboolean             lw_safetensors_writer_write (LwSafetensorsWriter *w, const char *path,
                                                   GError **error);

@@ -5,12 +5,15 @@
  * x [B, in, H, W] → conv 3×3 (in → width) → `blocks` residual blocks
  *   h ← h + conv3×3 (SiLU (GN (conv3×3 (SiLU (GN (h))))))
  * → GN → SiLU → conv 1×1 (width → out) → y [B, out, H, W].
- * GroupNorm with `groups` groups, eps 1e-6 (diffusers). The last conv starts at zero, so a
+ * GroupNorm with `groups` groups, eps 1e-6 (diffusers); groups = 0: no GroupNorm (the norms
+ * are the identity and have no tensors), so every output depends only on its neighbourhood
+ * and tiles compute exactly what the whole image would. The last conv starts at zero, so a
  * fresh decoder outputs 0: the codec adds it to the linear (pseudo-inverse) decoder's output,
  * and training starts from exactly the linear decoder's quality.
  * Parameter names: "conv_in.weight|bias", "blocks.<i>.norm1.weight|bias",
  * "blocks.<i>.conv1.weight|bias", "blocks.<i>.norm2.weight|bias",
- * "blocks.<i>.conv2.weight|bias", "norm_out.weight|bias", "conv_out.weight|bias".
+ * "blocks.<i>.conv2.weight|bias", "norm_out.weight|bias", "conv_out.weight|bias" (no
+ * norm tensors when groups = 0).
  * Initialisation: PyTorch's default for conv (kaiming-uniform a=√5: U(±1/√fan_in) for weights
  * and biases) from the seed, norms gain 1 bias 0, conv_out zero.
  */
@@ -26,7 +29,7 @@ typedef struct
   guint out_channels;   /* packet channels D = C·4^J */
   guint width;          /* hidden channels, a multiple of groups */
   guint blocks;
-  guint groups;
+  guint groups;         /* GroupNorm groups dividing width; 0 = none */
 } LwConvDecConfig;
 
 typedef struct _LwConvDec LwConvDec;

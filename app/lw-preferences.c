@@ -143,6 +143,50 @@ device_row (GSettings *settings)
   return row;
 }
 
+/* Automatic, then 1 … cores; the index is the setting's value */
+static gboolean
+threads_to_index (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  guint cores = GPOINTER_TO_UINT (user_data);
+  g_value_set_uint (value, MIN (g_variant_get_uint32 (variant), cores));
+  return TRUE;
+}
+
+static GVariant *
+index_to_threads (const GValue       *value,
+                  const GVariantType *type,
+                  gpointer            user_data)
+{
+  return g_variant_new_uint32 (g_value_get_uint (value));
+}
+
+static GtkWidget *
+threads_row (GSettings *settings)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  guint cores = MAX (g_get_num_processors (), 1u);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Threads for training"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Automatic measures one thread against all cores when "
+                                 "training starts; more threads are slower when other work "
+                                 "competes for the cores"));
+  gtk_string_list_append (labels, _("Automatic"));
+  for (guint i = 1; i <= cores; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%u", i);
+      gtk_string_list_append (labels, label);
+    }
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (labels));
+  g_settings_bind_with_mapping (settings, "compute-threads", row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, threads_to_index, index_to_threads,
+                                GUINT_TO_POINTER (cores), NULL);
+  return row;
+}
+
 GtkWindow *
 lw_preferences_new (GtkWindow *parent,
                     GSettings *settings)
@@ -208,6 +252,11 @@ lw_preferences_new (GtkWindow *parent,
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Audio Page"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), device_row (settings));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Computation"));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), threads_row (settings));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
 
   return GTK_WINDOW (window);

@@ -14,12 +14,34 @@
 #include "lw-audio-metrics.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
+#include "lw-learned-decoder.h"
 #include "lw-metrics.h"
 
 #include <math.h>
 
 /* A .lwc file is compressed pixels: far below the raw size of the largest image we accept. */
 #define CLI_MAX_LWC_BYTES ((gsize) 1 << 30)
+
+/* --decoder FILE: a learned decoder model for decoder=learned, used for this run (encoding
+ * prefers it; decoding finds it by the id the file records). A bad model is bad input. */
+static gboolean
+use_decoder_file (const char *path, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwLearnedDecoder) dec = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  dec = lw_learned_decoder_load (path, &error);
+  if (dec == NULL)
+    {
+      cli_report_error (path, error);
+      *status = CLI_EXIT_BAD_INPUT;
+      return FALSE;
+    }
+  lw_learned_decoder_use (dec);
+  return TRUE;
+}
 
 /* "an image codec" / "an audio codec" for usage errors that name both sides */
 static const char *
@@ -65,6 +87,7 @@ cli_cmd_encode (int    argc,
                 char **argv)
 {
   g_autofree char *codec_name = NULL;
+  g_autofree char *decoder_path = NULL;
   g_auto (GStrv) assignments = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (LwParams) params = NULL;
@@ -76,11 +99,15 @@ cli_cmd_encode (int    argc,
   const LwCodec *codec;
   const char *input, *output;
   gsize size, width, height, channels;
+  int status = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "codec", 'c', 0, G_OPTION_ARG_STRING, &codec_name,
       "Codec to use (see “codecs”)", "NAME" },
     { "param", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &assignments,
       "Set a codec parameter; may repeat", "KEY=VALUE" },
+    { "decoder", 0, 0, G_OPTION_ARG_FILENAME, &decoder_path,
+      "Learned decoder model for decoder=learned (a .safetensors from “train decoder”)",
+      "FILE" },
     { NULL }
   };
 
@@ -109,6 +136,8 @@ cli_cmd_encode (int    argc,
   params = cli_params_from_args (codec, assignments, &error);
   if (params == NULL)
     return cli_usage_error ("encode", "%s", error->message);
+  if (!use_decoder_file (decoder_path, &status))
+    return status;
   if (codec->kind == LW_MEDIA_AUDIO)
     return encode_audio (codec, params, input, output);
 
@@ -189,6 +218,7 @@ cli_cmd_decode (int    argc,
                 char **argv)
 {
   g_autofree char *reference_path = NULL;
+  g_autofree char *decoder_path = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (LwTensor) image = NULL;
@@ -196,10 +226,14 @@ cli_cmd_decode (int    argc,
   g_autofree char *shape = NULL;
   const LwCodec *codec = NULL;
   const char *input, *output;
+  int status = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "reference", 'r', 0, G_OPTION_ARG_FILENAME, &reference_path,
       "Original image: also print PSNR, PSNR-Y and SSIM against it (original audio: SNR, "
       "SI-SDR and LSD)", "ORIGINAL" },
+    { "decoder", 0, 0, G_OPTION_ARG_FILENAME, &decoder_path,
+      "Learned decoder model for decoder=learned (a .safetensors from “train decoder”)",
+      "FILE" },
     { NULL }
   };
 
@@ -213,6 +247,8 @@ cli_cmd_decode (int    argc,
                                                : "too many arguments");
   input = argv[1];
   output = argv[2];
+  if (!use_decoder_file (decoder_path, &status))
+    return status;
 
   bytes = cli_read_file (input, CLI_MAX_LWC_BYTES, &error);
   if (bytes == NULL)

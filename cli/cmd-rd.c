@@ -22,6 +22,7 @@
 #include "lw-audio-io.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
+#include "lw-learned-decoder.h"
 #include "lw-rd.h"
 #include "lw-rd-csv.h"
 
@@ -80,6 +81,27 @@ compute_delta (RdDelta         *d,
       d->bd_psnr = NAN;
       d->error = g_strdup (error->message);
     }
+}
+
+/* --decoder FILE: a learned decoder model for decoder=learned, used for this run (encoding
+ * prefers it; decoding finds it by the id the file records). A bad model is bad input. */
+static gboolean
+use_decoder_file (const char *path, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwLearnedDecoder) dec = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  dec = lw_learned_decoder_load (path, &error);
+  if (dec == NULL)
+    {
+      cli_report_error (path, error);
+      *status = CLI_EXIT_BAD_INPUT;
+      return FALSE;
+    }
+  lw_learned_decoder_use (dec);
+  return TRUE;
 }
 
 /* File names label the curves; full paths only when two images share a name. */
@@ -407,6 +429,7 @@ cli_cmd_rd (int    argc,
 {
   g_auto (GStrv) codec_names = NULL;
   g_autofree char *csv_path = NULL;
+  g_autofree char *decoder_path = NULL;
   g_auto (GStrv) labels = NULL;
   g_autoptr (GError) error = NULL;
   gboolean json = FALSE;
@@ -429,6 +452,9 @@ cli_cmd_rd (int    argc,
       "Also write one row per codec, image and point to FILE", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print one JSON object {\"curves\", \"mean_curves\", \"bd\"} instead of tables", NULL },
+    { "decoder", 0, 0, G_OPTION_ARG_FILENAME, &decoder_path,
+      "Learned decoder model for decoder=learned (a .safetensors from “train decoder”)",
+      "FILE" },
     { NULL }
   };
 
@@ -449,6 +475,9 @@ cli_cmd_rd (int    argc,
   if (n_points < 4 || n_points > RD_MAX_POINTS)
     return cli_usage_error ("rd", "--points must be between 4 and %d, got %d", RD_MAX_POINTS,
                             n_points);
+
+  if (!use_decoder_file (decoder_path, &status))
+    return status;
 
   n_codecs = g_strv_length (codec_names);
   n_images = (guint) argc - 1;

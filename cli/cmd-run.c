@@ -18,6 +18,7 @@
 #include "lw-audio-measure.h"
 #include "lw-error.h"
 #include "lw-image-io.h"
+#include "lw-learned-decoder.h"
 #include "lw-measure.h"
 #include "lw-project.h"
 
@@ -324,10 +325,32 @@ run_audio (const char *path, const LwProject *project, gboolean json, const char
   return n_diffs == 0 ? CLI_EXIT_OK : CLI_EXIT_NOT_REPRODUCED;
 }
 
+/* --decoder FILE: a learned decoder model for decoder=learned, used for this run (encoding
+ * prefers it; decoding finds it by the id the file records). A bad model is bad input. */
+static gboolean
+use_decoder_file (const char *path, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwLearnedDecoder) dec = NULL;
+
+  if (path == NULL)
+    return TRUE;
+  dec = lw_learned_decoder_load (path, &error);
+  if (dec == NULL)
+    {
+      cli_report_error (path, error);
+      *status = CLI_EXIT_BAD_INPUT;
+      return FALSE;
+    }
+  lw_learned_decoder_use (dec);
+  return TRUE;
+}
+
 int
 cli_cmd_run (int    argc,
              char **argv)
 {
+  g_autofree char *decoder_path = NULL;
   g_autofree char *out_lwc = NULL;
   g_autofree char *out_png = NULL;
   g_autofree char *out_audio = NULL;
@@ -341,9 +364,13 @@ cli_cmd_run (int    argc,
   RunDiff diffs[8];
   guint n_diffs = 0;
   const char *path;
+  int status = CLI_EXIT_OK;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       "Print one JSON object instead of text", NULL },
+    { "decoder", 0, 0, G_OPTION_ARG_FILENAME, &decoder_path,
+      "Learned decoder model for decoder=learned (a .safetensors from “train decoder”)",
+      "FILE" },
     { "out-lwc", 0, 0, G_OPTION_ARG_FILENAME, &out_lwc,
       "Also write the encoded .lwc file", "FILE" },
     { "out-audio", 0, 0, G_OPTION_ARG_FILENAME, &out_audio,
@@ -365,6 +392,8 @@ cli_cmd_run (int    argc,
   if (argc != 2)
     return cli_usage_error ("run", argc < 2 ? "expected EXPERIMENT.json" : "too many arguments");
   path = argv[1];
+  if (!use_decoder_file (decoder_path, &status))
+    return status;
 
   project = lw_project_load (path, &error);
   if (project == NULL)

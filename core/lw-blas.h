@@ -19,4 +19,13 @@ guint lw_blas_get_threads (void);
  * to it. */
 void  lw_blas_set_threads (guint threads);
 
+/* The measured default: times the same single-precision GEMM work (the transformer's MLP
+ * shape, 4096×512×128) with one thread and with every core, alternating, for about `seconds`
+ * in all, and returns the count whose median rate was higher. The rates (GFLOP/s) are stored
+ * when the pointers are non-NULL. The thread count is left as it was. On a one-core machine
+ * returns 1 at once. Call it where no other thread runs BLAS (OpenBLAS's count is global). */
+guint lw_blas_probe_threads (double  seconds,
+                             double *gflops_one,
+                             double *gflops_all);
+
 G_END_DECLS

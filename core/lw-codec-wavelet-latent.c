@@ -9,9 +9,14 @@
  *   → q = round (compander_b (y / Δ))   (see lw-compander.h)
  *   → entropy coding of the N integer planes.
  * The decoder dequantises, applies the pseudo-inverse of W, the inverse packet transform,
- * crops and clamps. The analysis (packet transform + projection on all D directions) does not
- * depend on N, Δ, b or the entropy coder, so moving any of those re-runs only quantisation and
- * coding.
+ * crops and clamps. With decoder=learned (WaLLoC's asymmetric design: the same linear encoder,
+ * a nonlinear decoder) a small conv net (lw-learned-decoder.h) adds its correction to the
+ * pseudo-inverse's packets before the inverse transform; the file records the net's id
+ * ("decoder_id", the CRC-32 of its weights), so it is never decoded with other weights, and
+ * decoder=linear files are byte for byte what they were before the parameter existed (the
+ * "decoder" parameter is only written when it is learned). The analysis (packet transform +
+ * projection on all D directions) does not depend on N, Δ, b or the entropy coder, so moving
+ * any of those re-runs only quantisation and coding.
  *
  * Chunks: 'LATR' latent planes coded by lw_latent_code_planes (entropy=rans), 'LATW' a
  * lossless WebP mosaic of the planes (entropy=webp), 'BASE' the fitted basis (basis=fit):
@@ -25,6 +30,7 @@
 #include "lw-half.h"
 #include "lw-image-io.h"
 #include "lw-latent-inspect-private.h"
+#include "lw-learned-decoder.h"
 #include "lw-pca.h"
 #include "lw-rans.h"
 #include "lw-wavelet.h"
@@ -49,6 +55,8 @@ static const char *const basis_choices[] = { "shipped", "fit", NULL };
 static const char *const entropy_choices[] = { "rans", "webp", NULL };
 static const char *const predict_choices[] = { "off", "auto", NULL };
 enum { PREDICT_OFF, PREDICT_AUTO };
+static const char *const decoder_choices[] = { "linear", "learned", NULL };
+enum { DECODER_LINEAR, DECODER_LEARNED };
 
 static const LwParamSpec params[] = {
   { "step", LW_PARAM_DOUBLE, 0.25, 256, 12, TRUE, TRUE,
@@ -75,6 +83,11 @@ static const LwParamSpec params[] = {
   { "basis", LW_PARAM_ENUM, 0, 1, BASIS_SHIPPED, FALSE, FALSE,
     "shipped: PCA basis fitted on training images; fit: fitted to this image, sent in the stream",
     basis_choices },
+  /* appended last: the indices above and the files that use them stay valid */
+  { "decoder", LW_PARAM_ENUM, 0, 1, DECODER_LINEAR, FALSE, FALSE,
+    "linear: the basis's pseudo-inverse; learned: a small conv net trained on images adds a "
+    "correction (same stream and rate, needs the shipped basis and a decoder for C, J, N)",
+    decoder_choices },
 };
 
 typedef struct
@@ -158,6 +171,13 @@ wl_analyse (const LwCodec *codec, const LwTensor *signal, const LwParams *p,
   guint wavelet = lw_params_get (p, "wavelet");
   guint basis_mode = lw_params_get (p, "basis");
 
+  if (basis_mode == BASIS_FIT && lw_params_get (p, "decoder") == DECODER_LEARNED)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                   "wavelet-latent: decoder=learned needs basis=shipped (the decoder was "
+                   "trained on the shipped basis's latents)");
+      return NULL;
+    }
   if (signal->ndim != 3 || signal->shape[0] < 1 || signal->shape[0] > 4)
     {
       g_autofree char *s = lw_tensor_shape_string (signal);
@@ -423,6 +443,23 @@ _lw_wavelet_latent_basis_chunk (const LwPca *pca, guint n)
   return g_byte_array_free_to_bytes (b);
 }
 
+/* _lw_codec_container_new, except that "decoder" is written only when it is learned (with the
+ * decoder's id): decoder=linear files stay what they were before the parameter existed */
+static LwBitstream *
+container_new (const LwCodec *codec, const Analysis *a, const LwParams *p,
+               const LwLearnedDecoder *learned)
+{
+  LwBitstream *bs = lw_bitstream_new (codec->id, codec->kind);
+  guint32 shape[3] = { a->c, a->h, a->w };
+  lw_bitstream_set_shape (bs, 3, shape);
+  for (guint i = 0; i < codec->n_params; i++)
+    if (learned != NULL || strcmp (codec->params[i].name, "decoder") != 0)
+      lw_bitstream_set_param (bs, codec->params[i].name, p->values[i]);
+  if (learned != NULL)
+    lw_bitstream_set_param (bs, "decoder_id", lw_learned_decoder_id (learned));
+  return bs;
+}
+
 static GBytes *
 wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable *cancellable,
            GError **error)
@@ -446,6 +483,30 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
                    "wavelet-latent: entropy=webp stores 8-bit latents; set bits to 8 or fewer "
                    "(bits=%u)", bits);
       return NULL;
+    }
+  /* the encoder is the same for both decoders: learned only records which net decodes */
+  g_autoptr (LwLearnedDecoder) learned = NULL;
+  if (lw_params_get (p, "decoder") == DECODER_LEARNED)
+    {
+      if (a->fitted)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                       "wavelet-latent: decoder=learned needs basis=shipped");
+          return NULL;
+        }
+      learned = lw_learned_decoder_find (a->c, a->levels, n, a->wavelet, 0, error);
+      if (learned == NULL)
+        {
+          g_prefix_error (error, "wavelet-latent: decoder=learned: ");
+          return NULL;
+        }
+      if (lw_learned_decoder_id (learned) == 0)
+        {
+          /* id 0 means "any" to lw_learned_decoder_find: such weights cannot be recorded */
+          g_set_error (error, LW_ERROR, LW_ERROR_UNSUPPORTED,
+                       "wavelet-latent: the learned decoder's weights have the reserved id 0");
+          return NULL;
+        }
     }
 
   double rounding = lw_params_get (p, "rounding");
@@ -473,10 +534,7 @@ wl_encode (const LwCodec *codec, gpointer data, const LwParams *p, GCancellable 
   if (coded == NULL)
     return NULL;
 
-  g_autoptr (LwTensor) shape = NULL;
-  gsize dims[3] = { a->c, a->h, a->w };
-  shape = lw_tensor_new (3, dims, NULL);
-  g_autoptr (LwBitstream) bs = _lw_codec_container_new (codec, shape, p);
+  g_autoptr (LwBitstream) bs = container_new (codec, a, p, learned);
   lw_bitstream_set_param (bs, "dim_reduction", (double) a->c * a->h * a->w / total);
   if (a->fitted)
     {
@@ -545,6 +603,9 @@ typedef struct
 {
   guint      c, h, w;        /* image */
   guint      n, bits, entropy, levels, wavelet, basis;
+  double     step;
+  guint      decoder;        /* DECODER_LINEAR (also when the file predates the parameter) */
+  guint32    decoder_id;     /* decoder=learned: the net's id */
   guint      dim, ph, pw;    /* packet channels, latent grid */
   gsize      positions;
   LwPca     *fitted;         /* owned, basis=fit */
@@ -579,19 +640,41 @@ decode_latent (const LwCodec *codec, LwBitstream *file, gboolean inspect, Latent
   memset (l, 0, sizeof *l);
   if (!_lw_codec_container_image_shape (file, &l->c, &l->h, &l->w, error))
     return FALSE;
+  int decoder = lw_params_index (codec, "decoder");
+  double id;
+  v[decoder] = DECODER_LINEAR;
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
-    if (!_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
+    if ((i != (guint) decoder || lw_bitstream_get_param (file, "decoder", NULL))
+        && !_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
       return FALSE;
   /* by name, so the order of the parameter table can change */
 #define P(name) v[lw_params_index (codec, name)]
-  double step = P ("step"), bias = P ("bias");
+  double step = l->step = P ("step"), bias = P ("bias");
   l->n = P ("latents");
   l->bits = P ("bits");
   l->entropy = P ("entropy");
   l->levels = P ("levels");
   l->wavelet = P ("wavelet");
   l->basis = P ("basis");
+  l->decoder = P ("decoder");
 #undef P
+  if (l->decoder == DECODER_LEARNED)
+    {
+      if (!lw_bitstream_get_param (file, "decoder_id", &id) || !(id >= 1 && id <= G_MAXUINT32)
+          || id != floor (id))
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: decoder=learned without a valid “decoder_id”");
+          return FALSE;
+        }
+      if (l->basis != BASIS_SHIPPED)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "wavelet-latent: decoder=learned declared with basis=fit");
+          return FALSE;
+        }
+      l->decoder_id = (guint32) id;
+    }
   guint n = l->n, bits = l->bits, entropy = l->entropy, levels = l->levels;
   l->dim = l->c << (2 * levels);
   l->ph = round_up (l->h, 1u << levels) >> levels;
@@ -730,9 +813,25 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       latent_clear (&l);
       return NULL;
     }
+  g_autoptr (LwLearnedDecoder) learned = NULL;
+  if (l.decoder == DECODER_LEARNED
+      && (learned = lw_learned_decoder_find (l.c, l.levels, l.n, l.wavelet, l.decoder_id,
+                                             error)) == NULL)
+    {
+      g_prefix_error (error, "wavelet-latent: ");
+      latent_clear (&l);
+      return NULL;
+    }
   gsize pdims[3] = { l.dim, l.ph, l.pw };
   g_autoptr (LwTensor) packets = lw_tensor_new_uninit (3, pdims, NULL);
   lw_pca_reconstruct (l.pca, pinv, l.n, l.values->data, l.positions, packets->data);
+  /* the net's correction on top of the linear decoder, before the inverse transform */
+  if (learned != NULL && !lw_learned_decoder_apply (learned, l.values->data, l.ph, l.pw, l.step,
+                                                    packets->data, error))
+    {
+      latent_clear (&l);
+      return NULL;
+    }
   guint c = l.c, h = l.h, w = l.w, levels = l.levels, wavelet = l.wavelet;
   latent_clear (&l);
 
@@ -803,12 +902,15 @@ wl_inspect (const LwCodec *codec, LwBitstream *file, GError **error)
   for (guint k = 0; k < l.n; k++)
     n_pred += info->channels[k].predicted;
   g_autofree char *pred = n_pred ? g_strdup_printf (", %u predicted", n_pred) : g_strdup ("");
+  g_autofree char *dec = l.decoder == DECODER_LEARNED
+                             ? g_strdup_printf (", learned decoder %08x", l.decoder_id)
+                             : g_strdup ("");
   info->description = g_strdup_printf (
       "%u latents of %u×%u from a %u-level %s packet transform (%u channels), %s basis, "
-      "%u-bit symbols, %s coder%s",
+      "%u-bit symbols, %s coder%s%s",
       l.n, l.ph, l.pw, l.levels, wavelet_titles[MIN (l.wavelet, 2u)], l.dim,
       l.basis == BASIS_FIT ? "fitted" : "shipped", l.bits,
-      l.entropy == ENTROPY_RANS ? "rANS" : "WebP mosaic", pred);
+      l.entropy == ENTROPY_RANS ? "rANS" : "WebP mosaic", pred, dec);
   latent_clear (&l);
   return info;
 }
@@ -816,7 +918,8 @@ wl_inspect (const LwCodec *codec, LwBitstream *file, GError **error)
 const LwCodec lw_codec_wavelet_latent = {
   .name = "wavelet-latent",
   .title = "Wavelet latent (WaLLoC-style)",
-  .description = "wavelet packets → linear PCA latent → Gaussian-CDF compander → rANS",
+  .description = "wavelet packets → linear PCA latent → Gaussian-CDF compander → rANS; "
+                 "linear or learned decoder",
   .kind = LW_MEDIA_IMAGE,
   .id = LW_CODEC_ID_WAVELET_LATENT,
   .params = params,

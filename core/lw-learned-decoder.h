@@ -13,7 +13,7 @@
  * Model file: safetensors; the LwConvDec tensors under their names, and __metadata__ with
  *   "lw.kind" = "wavelet-latent-decoder", "lw.channels", "lw.levels", "lw.latents",
  *   "lw.wavelet" (haar | cdf53 | cdf97), "lw.width", "lw.blocks", "lw.groups" (0 = no
- *   GroupNorm: then tiles decode exactly as the whole image), "lw.input_scale",
+ *   GroupNorm: then tiles decode as the whole image does), "lw.input_scale",
  *   "lw.step_scale", and free-form training facts ("lw.train.steps", "lw.train.images",
  *   "lw.train.command", …). Optimiser state ("adamw.*") may be present (training checkpoints
  *   double as models) and is ignored here.
@@ -69,7 +69,8 @@ gboolean          lw_learned_decoder_save       (LwLearnedDecoder *dec, LwAdamW 
 
 /* Adds the net's correction to packets [D, h, w] (already holding W⁺ŷ + μ) for latents
  * ŷ [N, h, w] quantised with `step`. Works in tiles with a halo wide enough for the net's
- * receptive field, so memory stays bounded for any image size (exact when groups = 0).
+ * receptive field, so memory stays bounded for any image size (with groups = 0 the same sums
+ * as one pass over the whole image; OpenBLAS may round them differently, ~1e-7 relative).
  * Thread-safe: calls on one decoder are serialised. */
 gboolean          lw_learned_decoder_apply      (LwLearnedDecoder *dec, const float *latents,
                                                  guint h, guint w, double step,

@@ -368,8 +368,25 @@ test_controls_from_spec (void)
   g_assert_finalize_object (controls);
 }
 
-/* Preferences open with every row (style, heat map, RD points, latent range, audio device)
- * bound to the settings, and close cleanly. */
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_row (c, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Preferences open with every row (style, heat map, RD points, latent range, audio device,
+ * training threads) bound to the settings, and close cleanly. */
 static void
 test_preferences (void)
 {
@@ -388,6 +405,16 @@ test_preferences (void)
   g_settings_set_double (settings, "diff-gain", 16.0);
   g_assert_cmpfloat (g_settings_get_double (settings, "diff-gain"), ==, 16.0);
   g_settings_reset (settings, "diff-gain");
+  {
+    GtkWidget *threads = find_row (GTK_WIDGET (prefs), "Threads for training");
+    g_assert_nonnull (threads);
+    /* Automatic first, then 1 … cores */
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (threads)), ==, 0);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (threads), 1);
+    g_assert_cmpuint (g_settings_get_uint (settings, "compute-threads"), ==, 1);
+    g_settings_set_uint (settings, "compute-threads", 0);
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (threads)), ==, 0);
+  }
   gtk_window_destroy (prefs);
   g_assert_finalize_object (prefs);
 }

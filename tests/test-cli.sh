@@ -284,6 +284,51 @@ check "corrupted .lwc (flipped bits): decode exits 1" eval 'rc_is 1 && err_has "
 run decode "$IMG" "$T/u.png"
 check "decoding a PNG as .lwc: exit 1" eval 'rc_is 1 && [ ! -e "$T/u.png" ]'
 
+# --decoder FILE (learned decoder models): bad files are bad input (1), before any work
+run encode --codec wavelet-latent --decoder "$T/missing.safetensors" "$IMG" "$T/u.lwc"
+check "encode --decoder with a missing model: exit 1 naming it" \
+  eval 'rc_is 1 && err_has "missing.safetensors" && [ ! -e "$T/u.lwc" ]'
+run decode --decoder "$T/notes.txt" "$T/jpeg.lwc" "$T/u.png"
+check "decode --decoder with a non-model file: exit 1 naming it" \
+  eval 'rc_is 1 && err_has "notes.txt" && [ ! -e "$T/u.png" ]'
+run rd --codec jpeg --decoder "$T/missing.safetensors" "$IMG"
+check "rd --decoder with a missing model: exit 1" eval 'rc_is 1 && err_has "missing.safetensors"'
+run run --decoder "$T/missing.safetensors" "$T/missing.json"
+check "run --decoder with a missing model: exit 1" eval 'rc_is 1 && err_has "missing.safetensors"'
+run encode --codec wavelet-latent -p levels=1 -p latents=7 -p decoder=learned "$IMG" "$T/u.lwc"
+check "decoder=learned without a decoder for the configuration: exit 1 naming it" \
+  eval 'rc_is 1 && err_has "7 latents" && [ ! -e "$T/u.lwc" ]'
+# a small random model (J=1, N=6, width 4, one block, no GroupNorm) written here
+"$PY" - "$T/dec.safetensors" <<'EOF'
+import json, struct, sys
+import numpy as np
+rng = np.random.default_rng(1)
+shapes = [("conv_in.weight", [4, 7, 3, 3]), ("conv_in.bias", [4]),
+          ("blocks.0.conv1.weight", [4, 4, 3, 3]), ("blocks.0.conv1.bias", [4]),
+          ("blocks.0.conv2.weight", [4, 4, 3, 3]), ("blocks.0.conv2.bias", [4]),
+          ("conv_out.weight", [12, 4, 1, 1]), ("conv_out.bias", [12])]
+meta = {"lw.kind": "wavelet-latent-decoder", "lw.channels": "3", "lw.levels": "1",
+        "lw.latents": "6", "lw.wavelet": "cdf97", "lw.width": "4", "lw.blocks": "1",
+        "lw.groups": "0", "lw.input_scale": "0.015625", "lw.step_scale": "0.25"}
+header, data = {"__metadata__": meta}, b""
+for name, shape in shapes:
+    t = (0.1 * rng.standard_normal(shape)).astype("<f4").tobytes()
+    header[name] = {"dtype": "F32", "shape": shape,
+                    "data_offsets": [len(data), len(data) + len(t)]}
+    data += t
+h = json.dumps(header).encode()
+h += b" " * (-len(h) % 8)
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(h)) + h + data)
+EOF
+run encode --codec wavelet-latent -p levels=1 -p latents=6 -p decoder=learned \
+  --decoder "$T/dec.safetensors" "$IMG" "$T/learned.lwc"
+check "encode --decoder FILE with decoder=learned" eval 'rc_is 0 && [ -s "$T/learned.lwc" ]'
+run decode "$T/learned.lwc" "$T/u.png"
+check "decoding a learned-decoder file without its model: exit 1 naming --decoder" \
+  eval 'rc_is 1 && err_has "--decoder" && [ ! -e "$T/u.png" ]'
+run decode --decoder "$T/dec.safetensors" "$T/learned.lwc" "$T/learned.png"
+check "decode --decoder FILE" eval 'rc_is 0 && [ "$(png_size "$T/learned.png")" = "451x300" ]'
+
 # Failing commands must leave existing outputs exactly as they were
 echo "precious" >"$T/keep.lwc"
 cp "$T/keep.lwc" "$T/keep.orig"

@@ -7,6 +7,7 @@
  *   2  usage error: unknown command or option, missing arguments, unknown codec,
  *      unknown or out-of-range parameter
  *   3  `run` only: the experiment ran but did not reproduce its recorded results
+ *   130  `train` only: interrupted (SIGINT); the checkpoint was saved and the run can resume
  * Error messages go to stderr as "latent-workbench-cli: FILE: problem".
  */
 #pragma once
@@ -27,6 +28,7 @@ enum
   CLI_EXIT_BAD_INPUT = 1,
   CLI_EXIT_USAGE = 2,
   CLI_EXIT_NOT_REPRODUCED = 3,  /* `run`: the results differ from those the experiment records */
+  CLI_EXIT_INTERRUPTED = 130,   /* `train`: stopped by SIGINT after saving (128 + SIGINT) */
 };
 
 typedef int (*CliCommandFunc) (int argc, char **argv);
@@ -37,6 +39,8 @@ int  cli_cmd_decode (int argc, char **argv);
 int  cli_cmd_info   (int argc, char **argv);
 int  cli_cmd_rd     (int argc, char **argv);
 int  cli_cmd_run    (int argc, char **argv);
+int  cli_cmd_train  (int argc, char **argv);
+int  cli_cmd_reason (int argc, char **argv);
 
 /* Parses argv with a fresh GOptionContext for `command`. On a parse error prints the
  * error and the command's short usage to stderr and returns FALSE (exit 2). --help is

@@ -25,6 +25,8 @@ static const CliCommand commands[] = {
   { "info",   cli_cmd_info,   "info [--json] FILE.lwc" },
   { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE...|AUDIO..." },
   { "run",    cli_cmd_run,    "run [--json] [--out-lwc FILE] [--out-png FILE] EXPERIMENT.json" },
+  { "train",  cli_cmd_train,  "train decoder --images DIR|FILE... --out FILE [--steps N] [--batch N] [--crop N] [--width N] [--blocks N] [--latents N] [--lr X] [--proxy noise|quantise] [--resume FILE] [--threads N] [--seed N] [--json]" },
+  { "reason", cli_cmd_reason, "reason train --stage cot|nocot|colar [--from CKPT] --out CKPT [--steps N] [--lr X] [--threads N] [--seed N] | reason eval CKPT... [--c 1..5] [--seeds N] [--n N] [--json] | reason run CKPT --question TEXT|--test-index K [--c N] [--json]" },
 };
 
 static void
@@ -47,6 +49,8 @@ print_usage (FILE *out)
            "  2  usage error: unknown command or option, missing arguments, unknown codec,\n"
            "     unknown or out-of-range parameter\n"
            "  3  run: the experiment ran but did not reproduce the results it records\n"
+           "  130  train: interrupted by Ctrl-C after saving the checkpoint (resume with --resume)\n"
+           "       reason train: the same (continue with --from)\n"
            "\n"
            "An output file is written only when the command succeeds; an existing file\n"
            "is never left half-written.\n",

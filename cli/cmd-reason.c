@@ -1,0 +1,648 @@
+/* cmd-reason.c — `latent-workbench-cli reason train|eval|run`: the tiny reasoner's training
+ * stages, test-set evaluation and single questions with their latent steps (lw-reasoner.h,
+ * lw-colar.h)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * train: progress on stderr (or JSON lines on stdout with --json); --out is written every
+ * CHECKPOINT_EVERY steps and at the end, atomically, with the optimiser state, so passing it
+ * back as --from resumes. SIGINT stops after the current step and saves (exit 130).
+ * eval: a table (or one JSON object) with method, c, accuracy and its 95 % CI over seeds (in
+ * percent), mean #L, #L on correct answers, forward passes and ms per question.
+ */
+#define G_LOG_DOMAIN "lw-cli"
+
+#include "cli-common.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lw-blas.h"
+#include "lw-colar.h"
+#include "lw-error.h"
+#include "lw-reasoner.h"
+
+#define CHECKPOINT_EVERY 250
+#define PRINT_EVERY 25
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint (int sig)
+{
+  interrupted = 1;
+  signal (sig, SIG_DFL);   /* a second Ctrl-C is not caught */
+}
+
+static char *
+format_duration (double s)
+{
+  if (!isfinite (s) || s < 0)
+    return g_strdup ("?");
+  guint64 t = (guint64) (s + 0.5);
+  if (t >= 3600)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "h%02um", t / 3600, (guint) (t % 3600 / 60));
+  if (t >= 60)
+    return g_strdup_printf ("%um%02us", (guint) (t / 60), (guint) (t % 60));
+  return g_strdup_printf ("%us", (guint) t);
+}
+
+static void
+print_json_object (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+  fflush (stdout);
+}
+
+/* "1..5", "2", "1,3,5" → bit mask of c values */
+static gboolean
+parse_speeds (const char *text, guint *mask)
+{
+  *mask = 0;
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 lo, hi;
+      char *dots = strstr (parts[i], "..");
+      if (dots != NULL)
+        {
+          *dots = '\0';
+          if (!g_ascii_string_to_unsigned (parts[i], 10, 1, LW_REASON_MAX_SPEED, &lo, NULL) ||
+              !g_ascii_string_to_unsigned (dots + 2, 10, lo, LW_REASON_MAX_SPEED, &hi, NULL))
+            return FALSE;
+        }
+      else if (!g_ascii_string_to_unsigned (parts[i], 10, 1, LW_REASON_MAX_SPEED, &lo, NULL))
+        return FALSE;
+      else
+        hi = lo;
+      for (guint64 c = lo; c <= hi; c++)
+        *mask |= 1u << (c - 1);
+    }
+  return *mask != 0;
+}
+
+/* ---- train --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean json;
+  gboolean colar;
+} TrainUi;
+
+static gboolean
+on_train_progress (const LwReasonTrainProgress *p, gpointer user_data)
+{
+  TrainUi *ui = user_data;
+  if (p->step % PRINT_EVERY != 0 && p->step != p->steps && p->step != 1)
+    return !interrupted;
+  if (ui->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "step");
+      json_builder_add_int_value (b, (gint64) p->step);
+      json_builder_set_member_name (b, "steps");
+      json_builder_add_int_value (b, (gint64) p->steps);
+      cli_json_add_double (b, "loss", p->loss);
+      cli_json_add_double (b, "ce", p->ce);
+      if (ui->colar)
+        {
+          json_builder_set_member_name (b, "c");
+          json_builder_add_int_value (b, p->speed);
+          cli_json_add_double (b, "latent", p->latent);
+          cli_json_add_double (b, "mean_log_sigma", p->mean_log_sigma);
+        }
+      cli_json_add_double (b, "grad_norm", p->grad_norm);
+      cli_json_add_double (b, "lr", p->lr);
+      cli_json_add_double (b, "elapsed_s", p->elapsed_s);
+      cli_json_add_double (b, "eta_s", p->eta_s);
+      json_builder_end_object (b);
+      print_json_object (b);
+    }
+  else
+    {
+      g_autofree char *elapsed = format_duration (p->elapsed_s);
+      g_autofree char *eta = format_duration (p->eta_s);
+      if (ui->colar)
+        g_printerr ("step %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "  loss %.4f  CE %.4f  "
+                    "latent %.4f  log σ %.2f  c %u  lr %.2e  elapsed %s  ETA %s\n", p->step,
+                    p->steps, p->loss, p->ce, p->latent, p->mean_log_sigma, p->speed, p->lr,
+                    elapsed, eta);
+      else
+        g_printerr ("step %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "  loss %.4f  lr %.2e  "
+                    "elapsed %s  ETA %s\n", p->step, p->steps, p->loss, p->lr, elapsed, eta);
+    }
+  return !interrupted;
+}
+
+static int
+cmd_reason_train (int argc, char **argv)
+{
+  g_autofree char *stage_name = NULL, *from = NULL, *out = NULL, *loss = NULL, *speeds = NULL;
+  gint64 steps = 0, seed = 1;
+  int threads = 0, batch = 64;
+  double lr = 1e-3, entropy_weight = 0.0, latent_weight = 1.0;
+  gboolean json = FALSE, deterministic = FALSE, mean_pool = FALSE, no_chain_labels = FALSE;
+  const GOptionEntry entries[] = {
+    { "stage", 0, 0, G_OPTION_ARG_STRING, &stage_name, "Training stage", "cot|nocot|colar" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from,
+      "Checkpoint to resume (same stage), or for colar the cot checkpoint to start from",
+      "CKPT" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Checkpoint to write (safetensors)", "CKPT" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Total steps (cot, nocot 2500; colar 5000)",
+      "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &lr, "Peak learning rate (1e-3; cosine to a tenth)",
+      "X" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Sequences per step (64)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "BLAS threads (default: OpenBLAS's)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (1)", "N" },
+    { "speeds", 0, 0, G_OPTION_ARG_STRING, &speeds,
+      "colar: compression factors drawn per batch (1..5)", "LIST" },
+    { "loss", 0, 0, G_OPTION_ARG_STRING, &loss, "colar: latent loss (mse)", "mse|nll" },
+    { "latent-weight", 0, 0, G_OPTION_ARG_DOUBLE, &latent_weight,
+      "colar: weight of the latent loss (1)", "X" },
+    { "entropy-weight", 0, 0, G_OPTION_ARG_DOUBLE, &entropy_weight,
+      "colar: weight of the head's entropy bonus (0)", "X" },
+    { "deterministic", 0, 0, G_OPTION_ARG_NONE, &deterministic,
+      "colar: the deterministic head (σ = 1e-9, \"-DL\")", NULL },
+    { "mean-pool", 0, 0, G_OPTION_ARG_NONE, &mean_pool,
+      "colar: merge by the mean instead of sum/√n (\"-MP\" ablation)", NULL },
+    { "no-chain-labels", 0, 0, G_OPTION_ARG_NONE, &no_chain_labels,
+      "colar: no CE labels inside the latent chain (\"-OC\" ablation)", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Progress as JSON lines on stdout", NULL },
+    { NULL }
+  };
+  g_autofree char *command_line = g_strjoinv (" ", argv);
+  if (!cli_parse_options ("reason train", "", "Trains the tiny reasoner (one stage).", entries,
+                          &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc > 1)
+    return cli_usage_error ("reason train", "unexpected argument “%s”", argv[1]);
+  if (stage_name == NULL)
+    return cli_usage_error ("reason train", "no stage (--stage cot|nocot|colar)");
+  if (out == NULL)
+    return cli_usage_error ("reason train", "no output checkpoint (--out CKPT)");
+  g_autoptr (GError) error = NULL;
+  LwReasonStage stage;
+  if (!lw_reason_stage_parse (stage_name, &stage, &error))
+    return cli_usage_error ("reason train", "%s", error->message);
+  if (steps < 0 || batch < 1 || threads < 0 || seed < 0 || !(lr > 0) || !isfinite (lr) ||
+      !(entropy_weight >= 0) || !(latent_weight >= 0))
+    return cli_usage_error ("reason train", "--steps, --batch and --lr must be positive, "
+                            "--threads, --seed and the weights not negative");
+
+  LwReasonTrainConfig config;
+  lw_reason_train_config_init (&config, stage);
+  if (steps > 0)
+    config.steps = (guint64) steps;
+  config.warmup = MIN (config.warmup, config.steps / 10);
+  config.lr = lr;
+  config.lr_min = lr / 10;
+  config.batch = (guint) batch;
+  config.seed = (guint64) seed;
+  config.threads = (guint) threads;
+  config.latent_weight = latent_weight;
+  config.entropy_weight = entropy_weight;
+  config.deterministic = deterministic;
+  config.mean_pool = mean_pool;
+  config.no_chain_labels = no_chain_labels;
+  if (speeds != NULL && !parse_speeds (speeds, &config.speed_mask))
+    return cli_usage_error ("reason train", "--speeds: “%s” is not a list of 1…5 (e.g. 1..5 or "
+                            "1,3,5)", speeds);
+  if (loss != NULL && strcmp (loss, "nll") == 0)
+    config.latent_loss = LW_COLAR_LOSS_NLL;
+  else if (loss != NULL && strcmp (loss, "mse") != 0)
+    return cli_usage_error ("reason train", "--loss must be mse or nll, not “%s”", loss);
+
+  g_autoptr (LwReasonTrainer) trainer = lw_reason_trainer_new (&config, from, &error);
+  if (trainer == NULL)
+    return cli_report_error (NULL, error);
+  LwReasoner *model = lw_reason_trainer_get_model (trainer);
+  g_autofree char *recorded = g_strdup_printf ("%s %s", CLI_PROGRAM, command_line);
+  lw_reasoner_set_meta (model, "lw.reason.command", recorded);
+  guint64 start = lw_reason_trainer_step (trainer);
+  if (start >= config.steps)
+    {
+      g_printerr ("%s: %s is at step %" G_GUINT64_FORMAT " already; raise --steps to train "
+                  "further\n", CLI_PROGRAM, from, start);
+      return CLI_EXIT_USAGE;
+    }
+  const LwGptConfig *mc = lw_gpt_config (lw_reasoner_gpt (model));
+  if (!json)
+    g_printerr ("training %s: d=%u, %u layers, %u heads, batch %u, steps %" G_GUINT64_FORMAT
+                "–%" G_GUINT64_FORMAT ", lr %.2e → %.2e, %u BLAS thread(s)\n",
+                lw_reason_stage_name (stage), mc->dim, mc->layers, mc->heads, config.batch,
+                start + 1, config.steps, config.lr, config.lr_min, lw_blas_get_threads ());
+
+  TrainUi ui = { .json = json, .colar = stage == LW_REASON_STAGE_COLAR };
+  interrupted = 0;
+  struct sigaction sa = { 0 }, old;
+  sa.sa_handler = on_sigint;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, &old);
+  gboolean ok = lw_reason_trainer_run (trainer, on_train_progress, &ui, out, CHECKPOINT_EVERY,
+                                       NULL, &error);
+  sigaction (SIGINT, &old, NULL);
+  guint64 done = lw_reason_trainer_step (trainer);
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr ("%s: interrupted at step %" G_GUINT64_FORMAT "; %s holds the state; continue "
+                  "with --from %s\n", CLI_PROGRAM, done, out, out);
+      return CLI_EXIT_INTERRUPTED;
+    }
+  if (!ok)
+    return cli_report_error (NULL, error);
+  if (!json)
+    g_printerr ("wrote %s (%s, step %" G_GUINT64_FORMAT ")\n", out,
+                lw_reason_stage_name (stage), done);
+  return CLI_EXIT_OK;
+}
+
+/* ---- generation options shared by eval and run --------------------------------------------- */
+
+typedef struct
+{
+  double temperature, top_p, latent_temperature;
+  char  *end;
+  int    max_latent, threads;
+  gint64 seed;
+} GenOptions;
+
+#define GEN_ENTRIES(o) \
+  { "temperature", 0, 0, G_OPTION_ARG_DOUBLE, &(o).temperature, \
+    "Token sampling temperature (0 = greedy)", "X" }, \
+  { "top-p", 0, 0, G_OPTION_ARG_DOUBLE, &(o).top_p, "Nucleus for sampled tokens (1)", "X" }, \
+  { "latent-temperature", 0, 0, G_OPTION_ARG_DOUBLE, &(o).latent_temperature, \
+    "colar: scale of σ for latents (0 = feed the mean)", "X" }, \
+  { "end", 0, 0, G_OPTION_ARG_STRING, &(o).end, \
+    "colar: end of chain when ### is the argmax or a sampled token (argmax)", "argmax|sample" }, \
+  { "max-latent", 0, 0, G_OPTION_ARG_INT, &(o).max_latent, "colar: cap on #L (64)", "N" }, \
+  { "seed", 0, 0, G_OPTION_ARG_INT64, &(o).seed, "Sampling seed (1)", "N" }, \
+  { "threads", 0, 0, G_OPTION_ARG_INT, &(o).threads, "BLAS threads (default: OpenBLAS's)", "N" }
+
+static int
+gen_from_options (const char *command, GenOptions *o, LwReasonGenConfig *gen)
+{
+  lw_reason_gen_config_init (gen);
+  if (!(o->temperature >= 0) || !(o->top_p > 0 && o->top_p <= 1) ||
+      !(o->latent_temperature >= 0) || o->max_latent < 1 || o->max_latent > LW_REASON_T_MAX ||
+      o->seed < 0 || o->threads < 0)
+    return cli_usage_error (command, "--temperature and --latent-temperature must be ≥ 0, "
+                            "--top-p in (0, 1], --max-latent 1…%d, --seed and --threads ≥ 0",
+                            LW_REASON_T_MAX);
+  if (o->end != NULL && strcmp (o->end, "sample") == 0)
+    gen->end_mode = LW_REASON_END_SAMPLE;
+  else if (o->end != NULL && strcmp (o->end, "argmax") != 0)
+    return cli_usage_error (command, "--end must be argmax or sample, not “%s”", o->end);
+  gen->temperature = o->temperature;
+  gen->top_p = o->top_p;
+  gen->latent_temperature = o->latent_temperature;
+  gen->max_latent = (guint) o->max_latent;
+  gen->seed = (guint64) o->seed;
+  if (o->threads > 0)
+    lw_blas_set_threads ((guint) o->threads);
+  return CLI_EXIT_OK;
+}
+
+/* ---- eval ---------------------------------------------------------------------------------- */
+
+static int
+cmd_reason_eval (int argc, char **argv)
+{
+  g_autofree char *speeds = NULL;
+  int n = LW_REASONER_TEST_SIZE, seeds = 1;
+  gboolean json = FALSE;
+  GenOptions o = { .top_p = 1.0, .max_latent = 64, .seed = 1 };
+  const GOptionEntry entries[] = {
+    { "c", 0, 0, G_OPTION_ARG_STRING, &speeds, "colar: compression factors (1..5)", "LIST" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &seeds, "Runs per question, seeds seed…seed+N−1 (1)",
+      "N" },
+    { "n", 0, 0, G_OPTION_ARG_INT, &n, "Test problems (500, the held-out set)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object on stdout", NULL },
+    GEN_ENTRIES (o),
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  if (!cli_parse_options ("reason eval", "CKPT…",
+                          "Evaluates reasoning checkpoints on the held-out test set.", entries,
+                          &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc < 2)
+    return cli_usage_error ("reason eval", "no checkpoint given");
+  if (n < 1 || n > LW_REASONER_TEST_SIZE || seeds < 1 || seeds > 100)
+    return cli_usage_error ("reason eval", "--n must be 1…%d and --seeds 1…100",
+                            LW_REASONER_TEST_SIZE);
+  guint mask = 0x1f;
+  if (speeds != NULL && !parse_speeds (speeds, &mask))
+    return cli_usage_error ("reason eval", "--c: “%s” is not a list of 1…5 (e.g. 1..5 or 2)",
+                            speeds);
+  LwReasonGenConfig gen;
+  int rc = gen_from_options ("reason eval", &o, &gen);
+  g_free (o.end);
+  if (rc != CLI_EXIT_OK)
+    return rc;
+
+  /* every checkpoint is checked before any output */
+  g_autoptr (GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_reasoner_free);
+  for (int i = 1; i < argc; i++)
+    {
+      LwReasoner *r = lw_reasoner_load (argv[i], &error);
+      if (r == NULL)
+        return cli_report_error (NULL, error);
+      g_ptr_array_add (models, r);
+    }
+  g_autoptr (LwReasonTestSet) set = lw_reason_test_set_new (LW_REASON_TEST_SEED,
+                                                            LW_REASONER_TEST_SIZE);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "n");
+  json_builder_add_int_value (b, n);
+  json_builder_set_member_name (b, "seeds");
+  json_builder_add_int_value (b, seeds);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  if (!json)
+    g_print ("%-8s %-24s %2s %9s %7s %10s %10s %8s %9s\n", "method", "checkpoint", "c",
+             "accuracy", "ci95", "mean_steps", "on_correct", "passes", "ms/quest");
+
+  for (int i = 1; i < argc; i++)
+    {
+      LwReasoner *r = g_ptr_array_index (models, i - 1);
+      gboolean colar = lw_reasoner_stage (r) == LW_REASON_STAGE_COLAR;
+      g_autofree char *base = g_path_get_basename (argv[i]);
+      for (guint c = 1; c <= LW_REASON_MAX_SPEED; c++)
+        {
+          if (colar ? !(mask & (1u << (c - 1))) : c > 1)
+            continue;
+          gen.speed = c;
+          LwReasonEval e;
+          if (!lw_reasoner_evaluate (r, set, (guint) n, (guint) seeds, &gen, NULL, NULL, NULL,
+                                     &e, &error))
+            return cli_report_error (argv[i], error);
+          const char *method = lw_reason_stage_name (e.stage);
+          if (json)
+            {
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "method");
+              json_builder_add_string_value (b, method);
+              json_builder_set_member_name (b, "checkpoint");
+              json_builder_add_string_value (b, argv[i]);
+              json_builder_set_member_name (b, "c");
+              json_builder_add_int_value (b, e.speed);
+              cli_json_add_double (b, "accuracy", 100.0 * e.accuracy);
+              cli_json_add_double (b, "ci95", 100.0 * e.ci95);
+              cli_json_add_double (b, "answered", 100.0 * e.answered);
+              cli_json_add_double (b, "mean_steps", e.mean_steps);
+              cli_json_add_double (b, "mean_steps_correct", e.mean_steps_correct);
+              cli_json_add_double (b, "forward_passes", e.forward_passes);
+              cli_json_add_double (b, "ms_per_question", e.ms_per_question);
+              json_builder_end_object (b);
+            }
+          else
+            {
+              g_print ("%-8s %-24.24s %2u %8.2f%% %6.2f%% %10.2f %10.2f %8.1f %9.2f\n", method,
+                       base, e.speed, 100.0 * e.accuracy, 100.0 * e.ci95, e.mean_steps,
+                       e.mean_steps_correct, e.forward_passes, e.ms_per_question);
+              fflush (stdout);
+            }
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (json)
+    print_json_object (b);
+  return CLI_EXIT_OK;
+}
+
+/* ---- run ----------------------------------------------------------------------------------- */
+
+static char *
+tokens_text (const LwReasonToken *ids, guint n)
+{
+  return lw_reason_detokenize (ids, n);
+}
+
+static int
+cmd_reason_run (int argc, char **argv)
+{
+  g_autofree char *question_text = NULL;
+  int index = -1, speed = 2;
+  gboolean json = FALSE;
+  GenOptions o = { .top_p = 1.0, .max_latent = 64, .seed = 1 };
+  const GOptionEntry entries[] = {
+    { "question", 'q', 0, G_OPTION_ARG_STRING, &question_text,
+      "A question in the template language (\"a farmer has 23 eggs . … ?\")", "TEXT" },
+    { "test-index", 0, 0, G_OPTION_ARG_INT, &index, "A held-out test problem (0…499)", "K" },
+    { "c", 0, 0, G_OPTION_ARG_INT, &speed, "colar: compression factor (2)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object on stdout", NULL },
+    GEN_ENTRIES (o),
+    { NULL }
+  };
+  g_autoptr (GError) error = NULL;
+  if (!cli_parse_options ("reason run", "CKPT",
+                          "Answers one question, showing the chain or the latent steps.",
+                          entries, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc != 2)
+    return cli_usage_error ("reason run", "one checkpoint expected");
+  if ((question_text == NULL) == (index < 0))
+    return cli_usage_error ("reason run", "give either --question TEXT or --test-index K");
+  if (index >= LW_REASONER_TEST_SIZE || speed < 1 || speed > LW_REASON_MAX_SPEED)
+    return cli_usage_error ("reason run", "--test-index must be 0…%d and --c 1…5",
+                            LW_REASONER_TEST_SIZE - 1);
+  LwReasonGenConfig gen;
+  int rc = gen_from_options ("reason run", &o, &gen);
+  g_free (o.end);
+  if (rc != CLI_EXIT_OK)
+    return rc;
+  gen.speed = (guint) speed;
+
+  g_autoptr (LwReasoner) r = lw_reasoner_load (argv[1], &error);
+  if (r == NULL)
+    return cli_report_error (NULL, error);
+  g_autoptr (GArray) q = g_array_new (FALSE, FALSE, sizeof (LwReasonToken));
+  g_autoptr (LwReasonTestSet) set = NULL;
+  const LwReasonProblem *problem = NULL;
+  if (index >= 0)
+    {
+      set = lw_reason_test_set_new (LW_REASON_TEST_SEED, LW_REASONER_TEST_SIZE);
+      problem = lw_reason_test_set_get (set, (guint) index);
+      g_array_append_vals (q, problem->question, problem->n_question);
+    }
+  else if (!lw_reason_tokenize (question_text, q, NULL, &error))
+    return cli_usage_error ("reason run", "--question: %s", error->message);
+
+  g_autofree LwReasonRun *run = g_new0 (LwReasonRun, 1);
+  if (!lw_reasoner_run (r, (const LwReasonToken *) q->data, q->len, &gen, run, &error))
+    return cli_report_error (NULL, error);
+
+  /* the reference chain, for the chunk each latent stands for */
+  LwReasonToken chain[LW_REASON_T_MAX];
+  guint n_chain = 0;
+  if (problem != NULL)
+    {
+      chain[0] = LW_REASON_TOK_SEP;
+      n_chain = 1 + lw_reason_steps_tokens (problem, chain + 1, G_N_ELEMENTS (chain) - 1);
+    }
+  gboolean colar = run->stage == LW_REASON_STAGE_COLAR;
+  g_autofree char *qtext = tokens_text ((const LwReasonToken *) q->data, q->len);
+  g_autofree char *output = tokens_text (run->ids + run->n_prompt, run->n_ids - run->n_prompt);
+  gboolean correct = problem != NULL && run->answered && run->answer == problem->answer;
+
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "method");
+      json_builder_add_string_value (b, lw_reason_stage_name (run->stage));
+      json_builder_set_member_name (b, "c");
+      json_builder_add_int_value (b, run->speed);
+      json_builder_set_member_name (b, "question");
+      json_builder_add_string_value (b, qtext);
+      json_builder_set_member_name (b, "output");
+      json_builder_add_string_value (b, output);
+      json_builder_set_member_name (b, "steps");
+      json_builder_add_int_value (b, run->n_latent);
+      json_builder_set_member_name (b, "forward_passes");
+      json_builder_add_int_value (b, run->forward_passes);
+      cli_json_add_double (b, "ms", run->ms);
+      json_builder_set_member_name (b, "answer");
+      if (run->answered)
+        json_builder_add_int_value (b, (gint64) run->answer);
+      else
+        json_builder_add_null_value (b);
+      if (problem != NULL)
+        {
+          json_builder_set_member_name (b, "reference");
+          json_builder_add_int_value (b, problem->answer);
+          json_builder_set_member_name (b, "correct");
+          json_builder_add_boolean_value (b, correct);
+        }
+      if (colar)
+        {
+          json_builder_set_member_name (b, "latents");
+          json_builder_begin_array (b);
+          for (guint k = 0; k < run->n_latent; k++)
+            {
+              const LwReasonLatentStep *s = &run->latent[k];
+              json_builder_begin_object (b);
+              if (n_chain > 0)
+                {
+                  LwReasonToken tok[LW_REASON_MAX_SPEED];
+                  guint nt = lw_colar_group_tokens (chain, n_chain, run->speed, k + 1, tok);
+                  g_autofree char *chunk = tokens_text (tok, nt);
+                  json_builder_set_member_name (b, "reference_chunk");
+                  json_builder_add_string_value (b, chunk);
+                }
+              json_builder_set_member_name (b, "top");
+              json_builder_begin_array (b);
+              for (guint j = 0; j < 3; j++)
+                {
+                  json_builder_begin_object (b);
+                  json_builder_set_member_name (b, "token");
+                  json_builder_add_string_value (b, lw_reason_token_text (s->top[j]));
+                  cli_json_add_double (b, "p", s->top_prob[j]);
+                  json_builder_end_object (b);
+                }
+              json_builder_end_array (b);
+              cli_json_add_double (b, "p_end", s->p_end);
+              json_builder_set_member_name (b, "end");
+              json_builder_add_boolean_value (b, s->end);
+              json_builder_set_member_name (b, "nearest");
+              json_builder_begin_array (b);
+              for (guint j = 0; j < 4; j++)
+                {
+                  json_builder_begin_object (b);
+                  json_builder_set_member_name (b, "token");
+                  json_builder_add_string_value (b, lw_reason_token_text (s->nearest[j]));
+                  cli_json_add_double (b, "cos", s->nearest_cos[j]);
+                  json_builder_end_object (b);
+                }
+              json_builder_end_array (b);
+              cli_json_add_double (b, "mu_norm", s->mu_norm);
+              cli_json_add_double (b, "sigma_mean", s->sigma_mean);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      json_builder_end_object (b);
+      print_json_object (b);
+      return CLI_EXIT_OK;
+    }
+
+  g_autofree char *cnote = colar ? g_strdup_printf (" (c = %u)", run->speed) : g_strdup ("");
+  g_print ("method    %s%s\n", lw_reason_stage_name (run->stage), cnote);
+  g_print ("question  %s\n", qtext);
+  if (problem != NULL)
+    {
+      g_autofree char *ref = lw_reason_steps_text (problem);
+      g_print ("reference %s → %u\n", ref, problem->answer);
+    }
+  if (colar)
+    {
+      g_print ("\n  #  %-16s %-28s %6s  %-32s %6s %6s\n", "reference chunk", "LM head top-3",
+               "p(###)", "nearest embeddings (cos)", "‖μ‖", "σ̄");
+      for (guint k = 0; k < run->n_latent; k++)
+        {
+          const LwReasonLatentStep *s = &run->latent[k];
+          g_autofree char *chunk = NULL;
+          if (n_chain > 0)
+            {
+              LwReasonToken tok[LW_REASON_MAX_SPEED];
+              guint nt = lw_colar_group_tokens (chain, n_chain, run->speed, k + 1, tok);
+              chunk = tokens_text (tok, nt);
+            }
+          g_autofree char *top = g_strdup_printf ("%s %.2f, %s %.2f, %s %.2f",
+                                                  lw_reason_token_text (s->top[0]), s->top_prob[0],
+                                                  lw_reason_token_text (s->top[1]), s->top_prob[1],
+                                                  lw_reason_token_text (s->top[2]), s->top_prob[2]);
+          g_autofree char *near = g_strdup_printf ("%s %.2f, %s %.2f, %s %.2f, %s %.2f",
+                                                   lw_reason_token_text (s->nearest[0]),
+                                                   s->nearest_cos[0],
+                                                   lw_reason_token_text (s->nearest[1]),
+                                                   s->nearest_cos[1],
+                                                   lw_reason_token_text (s->nearest[2]),
+                                                   s->nearest_cos[2],
+                                                   lw_reason_token_text (s->nearest[3]),
+                                                   s->nearest_cos[3]);
+          g_print ("%3u  %-16s %-28s %6.3f%s %-32s %6.3f %6.4f\n", k + 1, chunk ? chunk : "",
+                   top, s->p_end, s->end ? "*" : " ", near, s->mu_norm, s->sigma_mean);
+        }
+      g_print ("\n");
+    }
+  g_print ("output    %s\n", output);
+  g_print ("steps     %u %s, %u forward passes, %.1f ms%s\n", run->n_latent,
+           colar ? "latents" : "chain tokens", run->forward_passes, run->ms,
+           run->truncated ? " (context full)" : "");
+  if (run->answered)
+    g_print ("answer    %" G_GUINT64_FORMAT "%s\n", run->answer,
+             problem == NULL ? "" : correct ? "  (correct)" : "  (wrong)");
+  else
+    g_print ("answer    none%s\n", problem == NULL ? "" : "  (wrong)");
+  return CLI_EXIT_OK;
+}
+
+int
+cli_cmd_reason (int argc, char **argv)
+{
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      FILE *f = argc < 2 ? stderr : stdout;
+      fprintf (f, "Usage: %s reason train|eval|run [OPTION…]\n"
+                  "Run “%s reason train --help” (or eval, run) for the options.\n",
+               CLI_PROGRAM, CLI_PROGRAM);
+      return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "train") == 0)
+    return cmd_reason_train (argc - 1, argv + 1);
+  if (strcmp (argv[1], "eval") == 0)
+    return cmd_reason_eval (argc - 1, argv + 1);
+  if (strcmp (argv[1], "run") == 0)
+    return cmd_reason_run (argc - 1, argv + 1);
+  return cli_usage_error ("reason", "unknown subcommand “%s” (train, eval or run)", argv[1]);
+}

@@ -1,0 +1,423 @@
+/* lw-reason-train.c — the reasoner's training stages: CoT-SFT, no-CoT and CoLaR-SFT
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One step: zero the gradients, draw the batch from (seed, step), forward and backward (the
+ * token models here, CoLaR in lw-colar.c), clip the joint gradient norm of the GPT and the
+ * latent head, AdamW on both with the warmup + cosine rate.
+ */
+#define G_LOG_DOMAIN "lw-reason-train"
+
+#include "lw-reasoner-private.h"
+
+#include "lw-blas.h"
+#include "lw-error.h"
+
+#include <math.h>
+#include <string.h>
+
+struct _LwReasonTrainer
+{
+  LwReasonTrainConfig config;
+  LwReasoner         *model;
+  LwAdamW            *opt, *head_opt;
+  LwReasonTestSet    *exclude;
+  LwColarTrain       *colar;
+  LwReasonProblem    *problems;  /* [batch] */
+  int                *tokens, *targets;  /* [batch, max_t] */
+  char               *from;      /* the checkpoint CoLaR started from (base name) */
+};
+
+void
+lw_reason_train_config_init (LwReasonTrainConfig *c, LwReasonStage stage)
+{
+  g_return_if_fail (c != NULL);
+  memset (c, 0, sizeof *c);
+  c->stage = stage;
+  lw_reasoner_config_default (&c->model);
+  c->steps = stage == LW_REASON_STAGE_COLAR ? 5000 : 2500;
+  c->warmup = 100;
+  c->lr = 1e-3;
+  c->lr_min = 1e-4;
+  c->weight_decay = 0.01;
+  c->clip = 1.0;
+  c->batch = 64;
+  c->seed = 1;
+  c->speed_mask = 0x1f;
+  c->latent_loss = LW_COLAR_LOSS_MSE;
+  c->latent_weight = 1.0;
+}
+
+void
+lw_reason_trainer_free (LwReasonTrainer *t)
+{
+  if (t == NULL)
+    return;
+  _lw_colar_train_free (t->colar);
+  lw_adamw_free (t->opt);
+  lw_adamw_free (t->head_opt);
+  lw_reasoner_free (t->model);
+  lw_reason_test_set_free (t->exclude);
+  g_free (t->problems);
+  g_free (t->tokens);
+  g_free (t->targets);
+  g_free (t->from);
+  g_free (t);
+}
+
+static gboolean
+check_config (const LwReasonTrainConfig *c, GError **error)
+{
+  const char *bad = NULL;
+  if ((guint) c->stage >= LW_REASON_N_STAGES)
+    bad = "unknown stage";
+  else if (c->steps < 1 || c->batch < 1 || c->batch > 4096)
+    bad = "steps ≥ 1 and batch 1…4096 are required";
+  else if (!(c->lr > 0.0 && c->lr < 1.0) || !(c->lr_min >= 0.0 && c->lr_min <= c->lr))
+    bad = "learning rate in (0, 1) and 0 ≤ lr_min ≤ lr are required";
+  else if (!(c->weight_decay >= 0.0 && c->weight_decay < 1.0) || !(c->clip > 0.0))
+    bad = "weight decay in [0, 1) and clip > 0 are required";
+  else if (c->stage == LW_REASON_STAGE_COLAR && (c->speed_mask & 0x1f) == 0)
+    bad = "no compression factor to draw (speed mask)";
+  else if (c->stage == LW_REASON_STAGE_COLAR && c->deterministic &&
+           c->latent_loss == LW_COLAR_LOSS_NLL)
+    bad = "the deterministic head has no σ for the NLL loss";
+  else if (!(c->latent_weight >= 0.0) || !(c->entropy_weight >= 0.0))
+    bad = "latent and entropy weights must be ≥ 0";
+  if (bad == NULL)
+    return TRUE;
+  g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM, "reasoning training: %s", bad);
+  return FALSE;
+}
+
+static void put_settings (LwReasonTrainer *t);
+
+/* The model to train: fresh, resumed, or CoLaR from a CoT checkpoint */
+static LwReasoner *
+open_model (LwReasonTrainer *t, const char *from, gboolean *resume, GError **error)
+{
+  const LwReasonTrainConfig *c = &t->config;
+  const char *want = lw_reason_stage_name (c->stage);
+  *resume = FALSE;
+  if (from == NULL)
+    {
+      if (c->stage == LW_REASON_STAGE_COLAR)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                       "CoLaR training starts from a cot checkpoint (none given)");
+          return NULL;
+        }
+      if (c->model.vocab != LW_REASON_VOCAB_SIZE || c->model.max_t > LW_REASON_T_MAX ||
+          c->model.vocab_padded < c->model.vocab || c->model.heads == 0 ||
+          c->model.dim % c->model.heads != 0 || c->model.layers == 0)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
+                       "reasoning training: unsupported model configuration");
+          return NULL;
+        }
+      return lw_reasoner_new (c->stage, &c->model, c->seed);
+    }
+  g_autoptr (LwReasoner) r = lw_reasoner_load (from, error);
+  if (r == NULL)
+    return NULL;
+  LwReasonStage have = r->stage;
+  if (have == c->stage)
+    {
+      *resume = TRUE;
+      return g_steal_pointer (&r);
+    }
+  if (c->stage == LW_REASON_STAGE_COLAR && have == LW_REASON_STAGE_COT)
+    {
+      g_autofree char *base = g_path_get_basename (from);
+      if (!lw_colar_prepare (r, c->seed, error))
+        return NULL;
+      t->from = g_steal_pointer (&base);
+      return g_steal_pointer (&r);
+    }
+  g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+               c->stage == LW_REASON_STAGE_COLAR
+                 ? "%s: a %s checkpoint; stage %s starts from a cot checkpoint or resumes a "
+                   "colar one"
+                 : "%s: a %s checkpoint; stage %s resumes only from a %s checkpoint",
+               from, lw_reason_stage_name (have), want, want);
+  return NULL;
+}
+
+LwReasonTrainer *
+lw_reason_trainer_new (const LwReasonTrainConfig *config, const char *from, GError **error)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  if (!check_config (config, error))
+    return NULL;
+
+  g_autoptr (LwReasonTrainer) t = g_new0 (LwReasonTrainer, 1);
+  t->config = *config;
+  gboolean resume = FALSE;
+  t->model = open_model (t, from, &resume, error);
+  if (t->model == NULL)
+    return NULL;
+
+  LwReasoner *r = t->model;
+  LwNnParams *params = lw_gpt_params (r->gpt);
+  LwAdamWConfig ocfg = { .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8,
+                         .weight_decay = config->weight_decay };
+  t->opt = lw_adamw_new (params, &ocfg);
+  if (r->head != NULL)
+    {
+      t->head_opt = lw_adamw_new (r->head, &ocfg);
+      /* the embeddings, and with them the tied LM head, stay as the CoT stage left them */
+      lw_nn_params_set_trainable (params, (guint) lw_nn_params_find (params, "wte.weight"),
+                                  FALSE);
+      t->colar = _lw_colar_train_new (r, config->batch);
+    }
+  if (resume && !_lw_reasoner_load_tensors (r, from, t->opt, t->head_opt, error))
+    return NULL;
+
+  put_settings (t);
+  const LwGptConfig *mc = lw_gpt_config (r->gpt);
+  t->exclude = lw_reason_test_set_new (LW_REASON_TEST_SEED, LW_REASONER_TEST_SIZE);
+  t->problems = g_new0 (LwReasonProblem, config->batch);
+  t->tokens = g_new0 (int, (gsize) config->batch * mc->max_t);
+  t->targets = g_new0 (int, (gsize) config->batch * mc->max_t);
+  return g_steal_pointer (&t);
+}
+
+guint64
+lw_reason_trainer_step (const LwReasonTrainer *t)
+{
+  g_return_val_if_fail (t != NULL, 0);
+  return t->model->steps_trained;
+}
+
+LwReasoner *
+lw_reason_trainer_get_model (LwReasonTrainer *t)
+{
+  g_return_val_if_fail (t != NULL, NULL);
+  return t->model;
+}
+
+/* Forward and backward of a token model on the batch in t->problems */
+static gboolean
+token_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
+{
+  guint B = t->config.batch, T = 0;
+  LwReasonFormat format = t->config.stage == LW_REASON_STAGE_NO_COT ? LW_REASON_FORMAT_NO_COT
+                                                                    : LW_REASON_FORMAT_COT;
+  g_autofree LwReasonSequence *seq = g_new (LwReasonSequence, B);
+  const LwGptConfig *mc = lw_gpt_config (t->model->gpt);
+
+  for (guint b = 0; b < B; b++)
+    {
+      if (!lw_reason_sequence_build (&t->problems[b], format, 1, &seq[b], error))
+        return FALSE;
+      T = MAX (T, seq[b].len);
+    }
+  if (T > mc->max_t)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                   "reasoning training: a %u-token sequence exceeds the model's context of %u",
+                   T, mc->max_t);
+      return FALSE;
+    }
+  /* position j predicts token j + 1 where that token is a target; the rest is ignored */
+  for (guint b = 0; b < B; b++)
+    for (guint j = 0; j < T; j++)
+      {
+        t->tokens[b * T + j] = seq[b].ids[j];
+        t->targets[b * T + j] = j + 1 < seq[b].len && seq[b].target[j + 1]
+                                  ? seq[b].ids[j + 1] : -1;
+      }
+  pr->ce = pr->loss = lw_gpt_forward (t->model->gpt, t->tokens, NULL, t->targets, B, T);
+  lw_gpt_backward (t->model->gpt, 1.0f, NULL);
+  return TRUE;
+}
+
+static void
+scale_grads (LwNnParams *p, float s)
+{
+  float *g = lw_nn_params_grads (p);
+  gsize n = lw_nn_params_total (p);
+  for (gsize i = 0; i < n; i++)
+    g[i] *= s;
+}
+
+static gboolean
+train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
+{
+  const LwReasonTrainConfig *c = &t->config;
+  LwReasoner *r = t->model;
+  guint64 step = r->steps_trained;
+  LwNnParams *params = lw_gpt_params (r->gpt);
+
+  /* everything random in this step comes from (seed, step) */
+  guint64 mix = c->seed * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+                ^ (step + 1) * G_GUINT64_CONSTANT (0xD1B54A32D192ED03);
+  LwRng rng;
+  LwReasonStream stream;
+  lw_rng_seed (&rng, mix);
+  lw_reason_stream_init (&stream, LW_REASON_TRAIN_SEED ^ mix, t->exclude);
+  for (guint b = 0; b < c->batch; b++)
+    lw_reason_stream_next (&stream, &t->problems[b]);
+
+  lw_nn_params_zero_grad (params);
+  pr->speed = 1;
+  if (r->head != NULL)
+    {
+      guint choices[LW_REASON_MAX_SPEED], n = 0;
+      for (guint k = 1; k <= LW_REASON_MAX_SPEED; k++)
+        if (c->speed_mask & (1u << (k - 1)))
+          choices[n++] = k;
+      pr->speed = choices[lw_rng_below (&rng, n)];
+      lw_nn_params_zero_grad (r->head);
+      if (!_lw_colar_train_step (t->colar, c, t->problems, c->batch, pr->speed, &rng, pr,
+                                 error))
+        return FALSE;
+    }
+  else if (!token_step (t, pr, error))
+    return FALSE;
+
+  /* clip the joint norm, as clip_grad_norm_ over all trainable tensors does */
+  double n1 = lw_nn_params_grad_norm (params);
+  double n2 = r->head != NULL ? lw_nn_params_grad_norm (r->head) : 0.0;
+  pr->grad_norm = sqrt (n1 * n1 + n2 * n2);
+  if (pr->grad_norm > c->clip)
+    {
+      float s = (float) (c->clip / (pr->grad_norm + 1e-6));
+      scale_grads (params, s);
+      if (r->head != NULL)
+        scale_grads (r->head, s);
+    }
+  pr->lr = lw_lr_warmup_cosine (step, c->warmup, c->steps, c->lr, c->lr_min);
+  lw_adamw_step (t->opt, pr->lr);
+  if (t->head_opt != NULL)
+    lw_adamw_step (t->head_opt, pr->lr);
+  r->steps_trained++;
+  return TRUE;
+}
+
+static void
+meta_put (GHashTable *meta, const char *key, char *value /* owned */)
+{
+  g_hash_table_insert (meta, g_strdup (key), value);
+}
+
+static char *
+format_double (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+}
+
+/* The settings into the model's metadata (also read by inference: the deterministic head) */
+static void
+put_settings (LwReasonTrainer *t)
+{
+  const LwReasonTrainConfig *c = &t->config;
+  GHashTable *m = t->model->meta;
+
+  meta_put (m, "lw.reason.train.steps", g_strdup_printf ("%" G_GUINT64_FORMAT, c->steps));
+  meta_put (m, "lw.reason.train.warmup", g_strdup_printf ("%" G_GUINT64_FORMAT, c->warmup));
+  meta_put (m, "lw.reason.train.lr", format_double (c->lr));
+  meta_put (m, "lw.reason.train.lr_min", format_double (c->lr_min));
+  meta_put (m, "lw.reason.train.weight_decay", format_double (c->weight_decay));
+  meta_put (m, "lw.reason.train.clip", format_double (c->clip));
+  meta_put (m, "lw.reason.train.batch", g_strdup_printf ("%u", c->batch));
+  meta_put (m, "lw.reason.train.seed", g_strdup_printf ("%" G_GUINT64_FORMAT, c->seed));
+  if (t->model->head != NULL)
+    {
+      meta_put (m, "lw.reason.colar.speed_mask", g_strdup_printf ("0x%x", c->speed_mask));
+      meta_put (m, "lw.reason.colar.loss",
+                g_strdup (c->latent_loss == LW_COLAR_LOSS_NLL ? "nll" : "mse"));
+      meta_put (m, "lw.reason.colar.latent_weight", format_double (c->latent_weight));
+      meta_put (m, "lw.reason.colar.entropy_weight", format_double (c->entropy_weight));
+      meta_put (m, "lw.reason.colar.deterministic", g_strdup (c->deterministic ? "1" : "0"));
+      meta_put (m, "lw.reason.colar.mean_pool", g_strdup (c->mean_pool ? "1" : "0"));
+      meta_put (m, "lw.reason.colar.no_chain_labels",
+                g_strdup (c->no_chain_labels ? "1" : "0"));
+      if (t->from != NULL)
+        meta_put (m, "lw.reason.colar.from", g_strdup (t->from));
+    }
+}
+
+gboolean
+lw_reason_trainer_save (LwReasonTrainer *t, const char *path, GError **error)
+{
+  g_return_val_if_fail (t != NULL && path != NULL, FALSE);
+  put_settings (t);
+  return _lw_reasoner_save_tensors (t->model, path, t->opt, t->head_opt, error);
+}
+
+gboolean
+lw_reason_trainer_run (LwReasonTrainer *t, LwReasonTrainFunc func, gpointer user_data,
+                       const char *checkpoint, guint checkpoint_every,
+                       GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (t != NULL, FALSE);
+  const LwReasonTrainConfig *c = &t->config;
+  if (c->threads > 0)
+    lw_blas_set_threads (c->threads);
+  gint64 t0 = g_get_monotonic_time ();
+  guint64 first = t->model->steps_trained;
+  gboolean ok = TRUE;
+  g_autoptr (GError) local = NULL;
+
+  while (t->model->steps_trained < c->steps)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, &local))
+        {
+          ok = FALSE;
+          break;
+        }
+      LwReasonTrainProgress pr = { 0 };
+      if (!train_step (t, &pr, &local))
+        {
+          ok = FALSE;
+          break;
+        }
+      guint64 step = t->model->steps_trained;
+      pr.step = step;
+      pr.steps = c->steps;
+      pr.elapsed_s = (double) (g_get_monotonic_time () - t0) * 1e-6;
+      pr.eta_s = pr.elapsed_s / (double) (step - first) * (double) (c->steps - step);
+      if (!isfinite (pr.loss))
+        {
+          g_set_error (&local, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "reasoning training diverged at step %" G_GUINT64_FORMAT
+                       " (loss is not finite); try a lower learning rate", step);
+          ok = FALSE;
+          break;
+        }
+      if (checkpoint != NULL && checkpoint_every > 0 && step % checkpoint_every == 0 &&
+          step < c->steps && !lw_reason_trainer_save (t, checkpoint, &local))
+        {
+          ok = FALSE;
+          break;
+        }
+      if (func != NULL && !func (&pr, user_data))
+        {
+          g_set_error (&local, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                       "reasoning training stopped at step %" G_GUINT64_FORMAT, step);
+          ok = FALSE;
+          break;
+        }
+    }
+
+  /* stopped, cancelled or done, the state is consistent and worth keeping; a failed step
+   * (or a diverged one) is not */
+  gboolean step_failed = !ok && !g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (checkpoint != NULL && !step_failed)
+    {
+      g_autoptr (GError) save_error = NULL;
+      if (!lw_reason_trainer_save (t, checkpoint, &save_error))
+        {
+          g_clear_error (&local);
+          local = g_steal_pointer (&save_error);
+          ok = FALSE;
+        }
+    }
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -111,6 +111,7 @@ static const struct
   { "image.next-codec", { "<Control>Page_Down", NULL } },
   { "image.previous-codec", { "<Control>Page_Up", NULL } },
   { "image.cancel-rd", { "<Control>period", NULL } },
+  { "image.train-decoder", { "<Control><Shift>t", NULL } },
   { "audio.play", { "<Control>space", NULL } },
   { "audio.source('a')", { "<Alt>a", NULL } },
   { "audio.source('b')", { "<Alt>b", NULL } },

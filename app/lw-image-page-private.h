@@ -54,6 +54,7 @@ struct _LwImagePage
   GCancellable         *load_cancellable;   /* of the newest load in flight */
   LwProject            *pending_project;    /* view state to apply once its image is in */
   GtkFileChooserNative *chooser;            /* the open or save dialog on show */
+  GtkWindow            *train_dialog;       /* weak: the Train Decoder window on show */
 
   LwAnalysis           *analysis;           /* cache, nullable */
   guint64               serial;             /* newest request */

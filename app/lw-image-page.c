@@ -19,6 +19,7 @@
 #include "lw-error.h"
 #include "lw-image-page-private.h"
 #include "lw-settings.h"
+#include "lw-train-dialog.h"
 
 G_DEFINE_FINAL_TYPE (LwImagePage, lw_image_page, GTK_TYPE_WIDGET)
 
@@ -708,6 +709,59 @@ cancel_rd_action (GSimpleAction *action,
   lw_rd_panel_cancel (LW_IMAGE_PAGE (user_data)->rd_panel);
 }
 
+/* A trained decoder is in use (lw_learned_decoder_use): wavelet-latent with the decoder's
+ * levels, latents and wavelet and decoder = learned, encoded afresh even when those were
+ * already set, since the weights behind "learned" changed. */
+static void
+on_decoder_ready_cb (LwTrainDialog *dialog,
+                     const char    *path,
+                     gpointer       decoder,
+                     LwImagePage   *self)
+{
+  const LwLearnedDecoderConfig *config = lw_learned_decoder_config (decoder);
+  const LwCodec *codec = find_codec (self, "wavelet-latent");
+  g_autoptr (LwParams) params = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (codec == NULL)
+    return;
+  params = self->params != NULL && self->params->codec == codec ? lw_params_copy (self->params)
+                                                                : lw_params_new (codec);
+  /* the wavelet choices are in LwWavelet's order */
+  if (!lw_params_set (params, "levels", config->levels, &error) ||
+      !lw_params_set (params, "latents", config->latents, &error) ||
+      !lw_params_parse (params, "decoder=learned", &error) ||
+      !lw_params_set (params, "wavelet", config->wavelet, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot use the trained decoder: %s"),
+                                               error->message);
+      _lw_image_page_toast (self, text);
+      return;
+    }
+  g_clear_pointer (&self->analysis, lw_analysis_unref);
+  set_params (self, params);
+}
+
+static void
+train_decoder_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LwImagePage *self = user_data;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  LwTrainDialog *dialog;
+
+  if (self->train_dialog != NULL)
+    {
+      gtk_window_present (self->train_dialog);
+      return;
+    }
+  dialog = lw_train_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
+  g_signal_connect_object (dialog, "decoder-ready", G_CALLBACK (on_decoder_ready_cb), self, 0);
+  g_set_weak_pointer (&self->train_dialog, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry view_actions[] = {
   { "compare-mode", compare_mode_action, "s", "'split'", NULL, { 0 } },
   { "cycle-mode", cycle_mode_action, NULL, NULL, NULL, { 0 } },
@@ -718,6 +772,7 @@ static const GActionEntry view_actions[] = {
   { "next-codec", codec_step_action, NULL, NULL, NULL, { 0 } },
   { "previous-codec", codec_step_action, NULL, NULL, NULL, { 0 } },
   { "cancel-rd", cancel_rd_action, NULL, NULL, NULL, { 0 } },
+  { "train-decoder", train_decoder_action, NULL, NULL, NULL, { 0 } },
 };
 
 /* Settings */
@@ -928,6 +983,9 @@ lw_image_page_dispose (GObject *object)
   g_clear_object (&self->encode_cancellable);
   g_clear_object (&self->load_cancellable);
   _lw_image_page_files_dispose (self);
+  if (self->train_dialog != NULL)
+    gtk_window_destroy (self->train_dialog);
+  g_clear_weak_pointer (&self->train_dialog);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 

@@ -29,6 +29,7 @@ struct _LwTrainRun
   char                 *resume;      /* nullable */
   char                 *output;
   guint                 checkpoint_every;
+  char                 *threads_note; /* how many BLAS threads and why; under lock */
 };
 
 struct _LwTrainDialog

@@ -24,6 +24,7 @@
 
 #include "lw-blas.h"
 #include "lw-error.h"
+#include "lw-settings.h"
 #include "lw-train-dialog-private.h"
 
 #define EMA_DECAY    0.95   /* smoothing of the loss curve, about 20 steps */
@@ -48,6 +49,7 @@ run_unref (LwTrainRun *run)
   lw_decoder_train_config_clear (&run->config);
   g_free (run->resume);
   g_free (run->output);
+  g_free (run->threads_note);
   g_free (run);
 }
 
@@ -147,6 +149,7 @@ drain (LwTrainRun *run)
 {
   LwTrainDialog *self = run->dialog;
   g_autoptr (GArray) batch = NULL;
+  g_autofree char *note = NULL;
 
   g_mutex_lock (&run->lock);
   batch = run->pending;
@@ -154,7 +157,14 @@ drain (LwTrainRun *run)
   run->idle_queued = FALSE;
   g_mutex_unlock (&run->lock);
 
-  if (self == NULL || self->disposed || self->run != run || batch->len == 0)
+  if (self == NULL || self->disposed || self->run != run)
+    return;
+  g_mutex_lock (&run->lock);
+  note = g_steal_pointer (&run->threads_note);
+  g_mutex_unlock (&run->lock);
+  if (note != NULL)
+    _lw_train_dialog_toast (self, note);
+  if (batch->len == 0)
     return;
   for (guint i = 0; i < batch->len; i++)
     take_progress (self, &g_array_index (batch, LwDecoderTrainProgress, i));
@@ -201,13 +211,30 @@ train_thread (GTask        *task,
   guint threads = lw_blas_get_threads ();
   gboolean ok;
 
+  /* The "Threads for training" preference; Automatic measures it here, where the run is
+   * about to use BLAS anyway */
+  if (run->config.threads == 0)
+    {
+      double one = 0, all = 0;
+      guint n = lw_blas_probe_threads (0.5, &one, &all);
+      g_mutex_lock (&run->lock);
+      g_free (run->threads_note);
+      /* Translators: BLAS thread count chosen by measuring; the rates are GFLOP/s */
+      run->threads_note = g_strdup_printf (ngettext ("Training with %u thread (measured: one "
+                                                     "thread %.0f GFLOP/s, all cores %.0f)",
+                                                     "Training with %u threads (measured: one "
+                                                     "thread %.0f GFLOP/s, all cores %.0f)", n),
+                                           n, one, all);
+      g_mutex_unlock (&run->lock);
+      run->config.threads = n;
+    }
   trainer = lw_decoder_trainer_new (&run->config, run->resume, &error);
   if (trainer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* config.threads = 1: the trainer keeps BLAS to one thread, leaving a core to the UI */
+  /* the trainer sets config.threads for the run; the count before is restored after */
   ok = lw_decoder_trainer_run (trainer, on_step_cb, run, run->output, run->checkpoint_every,
                                cancellable, &error);
   lw_blas_set_threads (threads);
@@ -263,6 +290,16 @@ spin_value (LwTrainDialog *self,
   return (guint) gtk_spin_button_get_value_as_int (self->spins[which]);
 }
 
+/* The preference (0 = measure when the run starts); 1 without settings, leaving a core to the
+ * window */
+static guint
+training_threads (void)
+{
+  g_autoptr (GSettings) settings = lw_settings_new ();
+
+  return settings != NULL ? g_settings_get_uint (settings, "compute-threads") : 1;
+}
+
 gboolean
 _lw_train_dialog_start_run (LwTrainDialog *self,
                             const char    *resume,
@@ -310,7 +347,7 @@ _lw_train_dialog_start_run (LwTrainDialog *self,
   run->config.warmup = MIN (run->config.warmup, run->config.steps / 10);
   /* about 30 validation points and 20 checkpoints over a run, whatever its length */
   run->config.eval_every = (guint) CLAMP (run->config.steps / 30, 1, 100);
-  run->config.threads = 1;
+  run->config.threads = training_threads ();
   run->checkpoint_every = (guint) CLAMP (run->config.steps / 20, 10, 250);
   run->resume = g_strdup (resume);
   run->output = g_strdup (self->output);

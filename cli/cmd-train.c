@@ -173,6 +173,7 @@ cmd_train_decoder (int argc, char **argv)
   gint64 steps = 3000, seed = 1;
   int batch = 16, crop = 128, width = 64, blocks = 2, latents = 48, threads = 0;
   double lr = 1e-3, input_scale = 1.0 / 64;
+  g_autofree char *input_norm = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "images", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images,
@@ -190,6 +191,9 @@ cmd_train_decoder (int argc, char **argv)
       "Peak learning rate (1e-3; cosine decay to a tenth)", "X" },
     { "input-scale", 0, 0, G_OPTION_ARG_DOUBLE, &input_scale,
       "Factor on the latents (8-bit units) at the net's input (1/64 = 0.015625)", "X" },
+    { "input-norm", 0, 0, G_OPTION_ARG_STRING, &input_norm,
+      "none (default) or pca-std: divide each latent by its spread in the shipped PCA basis "
+      "(then an --input-scale near 1)", "none|pca-std" },
     { "proxy", 0, 0, G_OPTION_ARG_STRING, &proxy,
       "Quantisation stand-in while training: noise (WaLLoC's, default) or quantise",
       "noise|quantise" },
@@ -255,6 +259,11 @@ cmd_train_decoder (int argc, char **argv)
   config.model.blocks = blocks;
   config.model.latents = latents;
   config.model.input_scale = input_scale;
+  if (input_norm != NULL && g_strcmp0 (input_norm, "none") != 0 &&
+      g_strcmp0 (input_norm, "pca-std") != 0)
+    return cli_usage_error ("train decoder", "--input-norm is none or pca-std, not '%s'",
+                            input_norm);
+  config.model.input_norm = g_strcmp0 (input_norm, "pca-std") == 0;
   config.crop = crop;
   config.batch = batch;
   config.steps = steps;
@@ -325,5 +334,6 @@ cli_cmd_train (int argc, char **argv)
     }
   if (strcmp (argv[1], "decoder") == 0)
     return cmd_train_decoder (argc - 1, argv + 1);
-  return cli_usage_error ("train", "unknown training target “%s” (only “decoder”)", argv[1]);
+  return cli_usage_error ("train", "unknown training target “%s” (only “decoder”)",
+                          argv[1]);
 }

@@ -53,6 +53,7 @@ struct _LwDecoderTrainer
   /* per-step buffers */
   LwTensor *crop;               /* C × crop × crop in [0, 1] */
   float    *latent;             /* N × P, one crop */
+  float    *scales;             /* N: the factor on each latent at the net's input */
   float    *input;              /* B × (N+1) × P */
   float    *target;             /* B × D × P: packets − linear reconstruction */
   float    *dy;                 /* B × D × P */
@@ -117,6 +118,7 @@ lw_decoder_trainer_free (LwDecoderTrainer *t)
   g_clear_pointer (&t->opt, lw_adamw_free);
   lw_tensor_free (t->crop);
   g_free (t->latent);
+  g_free (t->scales);
   g_free (t->input);
   g_free (t->target);
   g_free (t->dy);
@@ -205,14 +207,16 @@ load_image (const char *path, guint channels, guint crop, TrainImage *out, GErro
 static void
 draw_crop (LwDecoderTrainer *t, LwRng *rng)
 {
-  const TrainImage *im = &g_array_index (t->images, TrainImage, lw_rng_below (rng, t->images->len));
+  guint which = lw_rng_below (rng, t->images->len);
+  const TrainImage *im = &g_array_index (t->images, TrainImage, which);
   guint s = t->config.crop, ch = t->model.channels;
   guint y0 = lw_rng_below (rng, im->h - s + 1), x0 = lw_rng_below (rng, im->w - s + 1);
   gboolean fx = lw_rng_below (rng, 2), fy = lw_rng_below (rng, 2);
   for (guint k = 0; k < ch; k++)
     for (guint y = 0; y < s; y++)
       {
-        const guint8 *src = im->pixels + ((gsize) k * im->h + y0 + (fy ? s - 1 - y : y)) * im->w + x0;
+        guint row = y0 + (fy ? s - 1 - y : y);
+        const guint8 *src = im->pixels + ((gsize) k * im->h + row) * im->w + x0;
         float *dst = t->crop->data + ((gsize) k * s + y) * s;
         for (guint x = 0; x < s; x++)
           dst[x] = src[fx ? s - 1 - x : x] * (1.0f / 255.0f);
@@ -245,8 +249,8 @@ quantise_latents (float *y, gsize n, double step)
 }
 
 /* WaLLoC's proxy: uniform noise of one quantiser cell. The compander maps y to
- * u = 2m (Φ (y·g/(Δs)) − ½) with slope du/dy = exp (−z²/2)/Δ at z = y·g/(Δs) (g makes it 1/Δ
- * at zero), so a cell of u is Δ·exp (z²/2) wide in latent units there; adding
+ * u = 2m (Φ (y·g/(Δs)) − ½) with slope du/dy = exp (−z²/2)/Δ at z = y·g/(Δs) (g makes it
+ * 1/Δ at zero), so a cell of u is Δ·exp (z²/2) wide in latent units there; adding
  * U(−½, ½)·Δ·exp (z²/2) is C⁻¹ (C (y) + U(−½, ½)) to first order, without the two
  * erfc/quantile evaluations per latent that would cost a third of the net's step. At 12 bits
  * z stays below 0.1 for all latents these images produce, so the cell is Δ to within 0.5 %. */
@@ -263,14 +267,17 @@ noise_latents (float *y, gsize n, double step, LwRng *rng)
     }
 }
 
-/* Net input of one crop: [ŷ · input_scale ; log2 (Δ) · step_scale] */
+/* Net input of one crop: [ŷ_k · scale_k ; log2 (Δ) · step_scale] (lw-learned-decoder.h) */
 static void
 fill_input (const LwDecoderTrainer *t, const float *yhat, double step, float *x)
 {
   gsize np = (gsize) t->n * t->positions;
-  float s = (float) t->model.input_scale;
-  for (gsize i = 0; i < np; i++)
-    x[i] = yhat[i] * s;
+  for (guint k = 0; k < t->n; k++)
+    {
+      float s = t->scales[k];
+      for (gsize i = 0; i < t->positions; i++)
+        x[(gsize) k * t->positions + i] = yhat[(gsize) k * t->positions + i] * s;
+    }
   float c = (float) (log2 (step) * t->model.step_scale);
   for (gsize i = 0; i < t->positions; i++)
     x[np + i] = c;
@@ -412,6 +419,9 @@ lw_decoder_trainer_new (const LwDecoderTrainConfig *config, const char *resume, 
                    pca->n, pca->n);
       return NULL;
     }
+  t->scales = g_new (float, t->n);
+  if (!lw_learned_decoder_input_scales (&t->model, t->scales, error))
+    return NULL;
 
   if (t->dec == NULL)
     {

@@ -21,6 +21,7 @@
 
 #include "lw-core-resources.h"
 #include "lw-error.h"
+#include "lw-pca.h"
 #include "lw-safetensors.h"
 #include "lw-wavelet.h"
 
@@ -207,6 +208,14 @@ read_config (LwSafetensors *st, const char *label, LwLearnedDecoderConfig *c, GE
       || !meta_double (st, label, "lw.input_scale", &c->input_scale, error)
       || !meta_double (st, label, "lw.step_scale", &c->step_scale, error))
     return FALSE;
+  const char *norm = lw_safetensors_metadata (st, "lw.input_norm");
+  if (norm != NULL && strcmp (norm, "none") != 0 && strcmp (norm, "pca-std") != 0)
+    {
+      g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                   "%s: metadata 'lw.input_norm' is '%s', expected none or pca-std", label, norm);
+      return FALSE;
+    }
+  c->input_norm = norm != NULL && strcmp (norm, "pca-std") == 0;
   const char *wavelet = need_meta (st, label, "lw.wavelet", error);
   if (wavelet == NULL)
     return FALSE;
@@ -445,10 +454,32 @@ lw_learned_decoder_save (LwLearnedDecoder *dec, LwAdamW *opt, const char *path, 
   put (t, "lw.groups", g_strdup_printf ("%u", c->groups));
   put (t, "lw.input_scale", g_strdup (g_ascii_dtostr (num, sizeof num, c->input_scale)));
   put (t, "lw.step_scale", g_strdup (g_ascii_dtostr (num, sizeof num, c->step_scale)));
+  put (t, "lw.input_norm", g_strdup (c->input_norm ? "pca-std" : "none"));
   return lw_nn_checkpoint_save (path, lw_convdec_params (dec->net), opt, t, error);
 }
 
 /* ---- applying ------------------------------------------------------------------------------ */
+
+gboolean
+lw_learned_decoder_input_scales (const LwLearnedDecoderConfig *c, float *scales,
+                                 GError **error)
+{
+  const LwPca *pca = NULL;
+
+  if (c->input_norm)
+    {
+      pca = lw_pca_shipped (c->channels, c->levels, c->wavelet, error);
+      if (pca == NULL)
+        return FALSE;
+    }
+  for (guint k = 0; k < c->latents; k++)
+    {
+      /* a floor keeps near-empty directions from being blown up */
+      double sd = pca != NULL && k < pca->n ? sqrt (MAX (pca->variance[k], 1.0)) : 1.0;
+      scales[k] = (float) (c->input_scale / sd);
+    }
+  return TRUE;
+}
 
 gboolean
 lw_learned_decoder_apply (LwLearnedDecoder *dec, const float *latents, guint h, guint w,
@@ -467,7 +498,9 @@ lw_learned_decoder_apply (LwLearnedDecoder *dec, const float *latents, guint h, 
   guint n = c->latents, dim = dimension (c), halo = 1 + 2 * c->blocks;
   gsize plane = (gsize) h * w;
   guint ext = TILE + 2 * halo;
-  float input_scale = (float) c->input_scale;
+  g_autofree float *scales = g_new (float, n);
+  if (!lw_learned_decoder_input_scales (c, scales, error))
+    return FALSE;
   float step_plane = (float) (log2 (step) * c->step_scale);
   g_autofree float *x = g_new (float, (gsize) (n + 1) * MIN (ext, h) * MIN (ext, w));
 
@@ -488,7 +521,7 @@ lw_learned_decoder_apply (LwLearnedDecoder *dec, const float *latents, guint h, 
               const float *src = latents + k * plane + (gsize) (ey0 + r) * w + ex0;
               float *dst = x + k * ts + (gsize) r * tw;
               for (guint i = 0; i < tw; i++)
-                dst[i] = src[i] * input_scale;
+                dst[i] = src[i] * scales[k];
             }
         for (gsize i = 0; i < ts; i++)
           x[n * ts + i] = step_plane;

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The decoder keeps the linear reconstruction and learns a correction on top:
- *   packets [D, h, w] = W⁺ ŷ + μ  +  net ([ŷ · input_scale ; log2 (step) · step_scale])
+ *   packets [D, h, w] = W⁺ ŷ + μ  +  net ([ŷ_k · input_scale / σ_k ; log2 (step) · step_scale])
+ * (σ_k = 1 unless input_norm asks for the PCA's per-latent spread)
  * where ŷ [N, h, w] are the dequantised latents, W⁺/μ the shipped PCA basis's pseudo-inverse and
  * mean (lw_pca_shipped: the basis is never in the model file), and net an LwConvDec
  * (lw-nn-convdec.h) with in_channels = N + 1 (the last input plane is the constant log2 step)
@@ -38,6 +39,9 @@ typedef struct
   guint  width, blocks, groups;
   double input_scale;   /* multiplies ŷ (8-bit units) at the net's input, e.g. 1/64 */
   double step_scale;    /* multiplies log2 (step) in the extra plane, e.g. 1/4 */
+  guint  input_norm;    /* 0 = none; 1 = latent k is also divided by √variance_k of the shipped
+                         * PCA, so every input plane has about unit spread (metadata
+                         * "lw.input_norm" = none | pca-std; absent = none) */
 } LwLearnedDecoderConfig;
 
 typedef struct _LwLearnedDecoder LwLearnedDecoder;
@@ -66,6 +70,11 @@ void              lw_learned_decoder_set_meta   (LwLearnedDecoder *dec, const ch
  * (lw_nn_checkpoint_save). */
 gboolean          lw_learned_decoder_save       (LwLearnedDecoder *dec, LwAdamW *opt,
                                                  const char *path, GError **error);
+
+/* The factor on latent k at the net's input (input_scale, divided by σ_k with input_norm);
+ * scales gets `latents` values. FALSE when the shipped basis is missing. */
+gboolean          lw_learned_decoder_input_scales (const LwLearnedDecoderConfig *config,
+                                                   float *scales, GError **error);
 
 /* Adds the net's correction to packets [D, h, w] (already holding W⁺ŷ + μ) for latents
  * ŷ [N, h, w] quantised with `step`. Works in tiles with a halo wide enough for the net's

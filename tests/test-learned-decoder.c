@@ -100,6 +100,34 @@ test_model_round_trip (void)
   g_assert_cmpstr (lw_learned_decoder_get_meta (back, "lw.kind"), ==, "wavelet-latent-decoder");
   g_assert_cmpstr (lw_learned_decoder_get_meta (back, "lw.wavelet"), ==, "cdf97");
   g_assert_null (lw_learned_decoder_get_meta (back, "lw.train.images"));
+  g_assert_cmpuint (c->input_norm, ==, 0);
+  g_assert_cmpstr (lw_learned_decoder_get_meta (back, "lw.input_norm"), ==, "none");
+
+  /* per-latent normalisation: kept in the file, and the input factors are input_scale / σ_k
+   * of the shipped basis (decreasing spread: increasing factors) */
+  {
+    LwLearnedDecoderConfig cfg = { .channels = 3, .levels = 3, .latents = 48,
+                                   .wavelet = LW_WAVELET_CDF97, .width = 8, .blocks = 1,
+                                   .groups = 0, .input_scale = 0.5, .step_scale = 0.25,
+                                   .input_norm = 1 };
+    g_autoptr (LwLearnedDecoder) normed = lw_learned_decoder_new (&cfg, 3, &error);
+    g_autofree char *npath = tmp_path ("normed.safetensors");
+    float scales[48], plain[48];
+    g_assert_no_error (error);
+    g_assert_true (lw_learned_decoder_save (normed, NULL, npath, &error));
+    g_autoptr (LwLearnedDecoder) nback = lw_learned_decoder_load (npath, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lw_learned_decoder_config (nback)->input_norm, ==, 1);
+    g_assert_true (lw_learned_decoder_input_scales (&cfg, scales, &error));
+    cfg.input_norm = 0;
+    g_assert_true (lw_learned_decoder_input_scales (&cfg, plain, &error));
+    for (guint k = 0; k < 48; k++)
+      g_assert_cmpfloat (plain[k], ==, 0.5f);
+    for (guint k = 1; k < 48; k++)
+      g_assert_cmpfloat (scales[k], >=, scales[k - 1]);
+    g_assert_cmpfloat (scales[0], <, 0.5f * 0.01f);   /* the DC direction spreads far */
+    g_unlink (npath);
+  }
 
   /* the same bytes through load_bytes */
   g_autofree char *contents = NULL;
@@ -262,6 +290,7 @@ test_model_hostile (void)
   refused_with_meta (dec, "lw.groups=3", "lw.groups", NULL);      /* does not divide 8 */
   refused_with_meta (dec, "lw.input_scale=nan", "lw.input_scale", NULL);
   refused_with_meta (dec, "lw.input_scale=0", "lw.input_scale", NULL);
+  refused_with_meta (dec, "lw.input_norm=max", "lw.input_norm", "max");
   refused_with_meta (dec, "lw.width=1000000", "lw.width", NULL);
   /* metadata that disagrees with the tensors: named by the first tensor that differs */
   refused_with_meta (dec, "lw.latents=5", "conv_in.weight", "[8, 7, 3, 3]");

@@ -174,6 +174,7 @@ cmd_train_decoder (int argc, char **argv)
   int batch = 16, crop = 128, width = 64, blocks = 2, latents = 48, threads = 0;
   double lr = 1e-3, input_scale = 1.0 / 64;
   g_autofree char *input_norm = NULL;
+  gboolean augment = FALSE;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "images", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &images,
@@ -191,6 +192,9 @@ cmd_train_decoder (int argc, char **argv)
       "Peak learning rate (1e-3; cosine decay to a tenth)", "X" },
     { "input-scale", 0, 0, G_OPTION_ARG_DOUBLE, &input_scale,
       "Factor on the latents (8-bit units) at the net's input (1/64 = 0.015625)", "X" },
+    { "augment", 0, 0, G_OPTION_ARG_NONE, &augment,
+      "More varied crops: halved from twice the size, transposed, colour channels permuted "
+      "and scaled", NULL },
     { "input-norm", 0, 0, G_OPTION_ARG_STRING, &input_norm,
       "none (default) or pca-std: divide each latent by its spread in the shipped PCA basis "
       "(then an --input-scale near 1)", "none|pca-std" },
@@ -264,6 +268,7 @@ cmd_train_decoder (int argc, char **argv)
     return cli_usage_error ("train decoder", "--input-norm is none or pca-std, not '%s'",
                             input_norm);
   config.model.input_norm = g_strcmp0 (input_norm, "pca-std") == 0;
+  config.augment = augment;
   config.crop = crop;
   config.batch = batch;
   config.steps = steps;

@@ -203,24 +203,58 @@ load_image (const char *path, guint channels, guint crop, TrainImage *out, GErro
   return TRUE;
 }
 
-/* A crop (flipped as asked) into t->crop as [0, 1] floats */
+/* A random crop into t->crop as [0, 1] floats: flipped at random, and with `augment` also
+ * halved from a crop twice the size, transposed, channels permuted and scaled (lw-decoder-train.h) */
 static void
-draw_crop (LwDecoderTrainer *t, LwRng *rng)
+draw_crop (LwDecoderTrainer *t, LwRng *rng, gboolean augment)
 {
+  static const guint8 perms[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+                                      { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
   guint which = lw_rng_below (rng, t->images->len);
   const TrainImage *im = &g_array_index (t->images, TrainImage, which);
   guint s = t->config.crop, ch = t->model.channels;
-  guint y0 = lw_rng_below (rng, im->h - s + 1), x0 = lw_rng_below (rng, im->w - s + 1);
+  guint z = 1, perm = 0;
+  gboolean transpose = FALSE;
+  float gain[3] = { 1.0f, 1.0f, 1.0f };
+
+  if (augment)
+    {
+      z = lw_rng_below (rng, 2) && im->h >= 2 * s && im->w >= 2 * s ? 2 : 1;
+      transpose = lw_rng_below (rng, 2);
+      perm = ch == 3 ? lw_rng_below (rng, 6) : 0;
+      for (guint k = 0; k < 3; k++)
+        gain[k] = (float) (0.8 + 0.4 * lw_rng_uniform (rng));
+    }
+  guint span = z * s;
+  /* without augmentation the draws are which, y0, x0, fx, fy: the shipped model's run */
+  guint y0 = lw_rng_below (rng, im->h - span + 1), x0 = lw_rng_below (rng, im->w - span + 1);
   gboolean fx = lw_rng_below (rng, 2), fy = lw_rng_below (rng, 2);
+  float scale;
   for (guint k = 0; k < ch; k++)
-    for (guint y = 0; y < s; y++)
-      {
-        guint row = y0 + (fy ? s - 1 - y : y);
-        const guint8 *src = im->pixels + ((gsize) k * im->h + row) * im->w + x0;
-        float *dst = t->crop->data + ((gsize) k * s + y) * s;
+    {
+      guint src_k = ch == 3 ? perms[perm][k] : k;
+      scale = gain[k] / (255.0f * z * z);
+      for (guint y = 0; y < s; y++)
         for (guint x = 0; x < s; x++)
-          dst[x] = src[fx ? s - 1 - x : x] * (1.0f / 255.0f);
-      }
+          {
+            guint yy = fy ? s - 1 - y : y, xx = fx ? s - 1 - x : x;
+            if (transpose)
+              {
+                guint tmp = yy;
+                yy = xx;
+                xx = tmp;
+              }
+            guint sum = 0;
+            for (guint dy = 0; dy < z; dy++)
+              {
+                const guint8 *src = im->pixels + ((gsize) src_k * im->h + y0 + yy * z + dy) * im->w
+                                    + x0 + xx * z;
+                for (guint dx = 0; dx < z; dx++)
+                  sum += src[dx];
+              }
+            t->crop->data[((gsize) k * s + y) * s + x] = MIN (sum * scale, 1.0f);
+          }
+    }
 }
 
 /* Latents of the crop in t->crop → t->latent (N × P); packets (D × P) into `packets` */
@@ -328,7 +362,7 @@ prepare_eval (LwDecoderTrainer *t, GError **error)
   double sse = 0;
   for (guint i = 0; i < e; i++)
     {
-      draw_crop (t, &rng);
+      draw_crop (t, &rng, FALSE);
       float *packets = t->eval_linear + i * dp;
       if (!analyse_crop (t, packets, error))
         return FALSE;
@@ -567,7 +601,7 @@ train_step (LwDecoderTrainer *t, double *loss, GError **error)
   for (guint b = 0; b < c->batch; b++)
     {
       float *target = t->target + b * dp;
-      draw_crop (t, &rng);
+      draw_crop (t, &rng, c->augment);
       if (!analyse_crop (t, target, error))
         return FALSE;
       double step = exp (log_lo + (log_hi - log_lo) * lw_rng_uniform (&rng));

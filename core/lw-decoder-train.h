@@ -36,6 +36,10 @@ typedef struct
   double        weight_decay; /* default 0 */
   double        step_min, step_max;  /* Δ range in 8-bit units (default 4, 40) */
   LwQuantProxy  proxy;        /* default LW_PROXY_NOISE */
+  gboolean      augment;      /* more varied training crops: half of them taken at twice the
+                               * size and halved (2×2 mean), transposed half the time, colour
+                               * channels permuted and scaled by U(0.8, 1.2) each (gray images
+                               * get tints); default FALSE. Validation crops never are. */
   guint         eval_every;   /* default 100; 0 = never */
   guint         eval_crops;   /* default 24 */
   double        eval_step;    /* default 12 (the codec's default step) */

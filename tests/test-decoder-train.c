@@ -248,6 +248,19 @@ test_deterministic (void)
   g_assert_no_error (error);
   g_assert_true (lw_decoder_trainer_run (d, NULL, NULL, NULL, 0, NULL, &error));
   g_assert_false (same_weights (a, d));
+
+  /* augmented crops: as deterministic, and other crops than without */
+  c.seed = 1;
+  c.augment = TRUE;
+  g_autoptr (LwDecoderTrainer) e = lw_decoder_trainer_new (&c, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (LwDecoderTrainer) f = lw_decoder_trainer_new (&c, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lw_decoder_trainer_run (e, NULL, NULL, NULL, 0, NULL, &error));
+  g_assert_true (lw_decoder_trainer_run (f, NULL, NULL, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (same_weights (e, f));
+  g_assert_false (same_weights (a, e));
 }
 
 static gboolean

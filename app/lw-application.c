@@ -97,6 +97,9 @@ static const struct
   { "image.save-experiment", { "<Control>s", NULL } },
   { "image.save-decoded", { "<Control><Shift>s", NULL } },
   { "image.save-bitstream", { "<Control>b", NULL } },
+  /* before image.export-plot: of two actions on one key the first enabled one runs, and
+   * reason.evaluate is enabled only while the reasoning page is on show */
+  { "reason.evaluate", { "<Control>e", NULL } },
   { "image.export-plot", { "<Control>e", NULL } },
   { "image.export-csv", { "<Control><Shift>e", NULL } },
   { "image.zoom-in", { "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL } },
@@ -120,8 +123,10 @@ static const struct
   { "audio.abx-answer('a')", { "<Alt><Shift>a", NULL } },
   { "audio.abx-answer('b')", { "<Alt><Shift>b", NULL } },
   { "win.open", { "<Control>o", NULL } },
-  { "win.page('image')", { "<Alt>Page_Up", NULL } },
-  { "win.page('audio')", { "<Alt>Page_Down", NULL } },
+  { "reason.run", { "<Control>Return", "<Control>KP_Enter", NULL } },
+  { "reason.random", { "<Control>r", NULL } },
+  { "win.page('previous')", { "<Alt>Page_Up", NULL } },
+  { "win.page('next')", { "<Alt>Page_Down", NULL } },
 };
 
 static void

@@ -22,6 +22,7 @@ struct _LwWindow
   AdwViewStack         *view_stack;
   LwImagePage          *image_page;
   LwAudioPage          *audio_page;
+  LwReasonPage         *reason_page;
   GtkMenuButton        *save_button;
   GMenuModel           *save_menu;
   GMenuModel           *audio_save_menu;
@@ -81,10 +82,13 @@ on_visible_page_cb (AdwViewStack *stack,
                     GParamSpec   *pspec,
                     LwWindow     *self)
 {
-  gboolean audio = g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "audio") == 0;
+  const char *name = adw_view_stack_get_visible_child_name (stack);
+  gboolean audio = g_strcmp0 (name, "audio") == 0;
 
   gtk_menu_button_set_menu_model (self->save_button,
                                   audio ? self->audio_save_menu : self->save_menu);
+  /* the reasoning page saves nothing */
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button), g_strcmp0 (name, "reasoning") != 0);
 }
 
 static void
@@ -156,9 +160,38 @@ page_action (GSimpleAction *action,
              gpointer       user_data)
 {
   LwWindow *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+  int step = g_str_equal (name, "next") ? 1 : g_str_equal (name, "previous") ? -1 : 0;
 
-  adw_view_stack_set_visible_child_name (self->view_stack,
-                                         g_variant_get_string (parameter, NULL));
+  /* "next" and "previous" cycle through the visible pages (Alt+Page Down and Up) */
+  if (step != 0)
+    {
+      GtkSelectionModel *pages = adw_view_stack_get_pages (self->view_stack);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (pages));
+      const char *current = adw_view_stack_get_visible_child_name (self->view_stack);
+      guint at = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+          if (g_strcmp0 (adw_view_stack_page_get_name (page), current) == 0)
+            at = i;
+        }
+      for (guint k = 1; k < n; k++)
+        {
+          g_autoptr (AdwViewStackPage) page =
+            g_list_model_get_item (G_LIST_MODEL (pages), (at + n + step * (int) k) % n);
+          if (adw_view_stack_page_get_visible (page))
+            {
+              adw_view_stack_set_visible_child (self->view_stack,
+                                                adw_view_stack_page_get_child (page));
+              break;
+            }
+        }
+      g_object_unref (pages);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
 static const GActionEntry win_actions[] = {
@@ -320,6 +353,7 @@ lw_window_class_init (LwWindowClass *klass)
 
   g_type_ensure (LW_TYPE_IMAGE_PAGE);
   g_type_ensure (LW_TYPE_AUDIO_PAGE);
+  g_type_ensure (LW_TYPE_REASON_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/latentworkbench/Workbench/ui/lw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LwWindow, toast_overlay);
@@ -327,6 +361,7 @@ lw_window_class_init (LwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwWindow, image_page);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, recent_section);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, audio_page);
+  gtk_widget_class_bind_template_child (widget_class, LwWindow, reason_page);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, save_menu);
   gtk_widget_class_bind_template_child (widget_class, LwWindow, audio_save_menu);
@@ -346,6 +381,8 @@ lw_window_init (LwWindow *self)
                                   lw_image_page_get_actions (self->image_page));
   gtk_widget_insert_action_group (GTK_WIDGET (self), "audio",
                                   lw_audio_page_get_actions (self->audio_page));
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "reason",
+                                  lw_reason_page_get_actions (self->reason_page));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
   {
@@ -405,6 +442,13 @@ lw_window_get_audio_page (LwWindow *self)
 {
   g_return_val_if_fail (LW_IS_WINDOW (self), NULL);
   return self->audio_page;
+}
+
+LwReasonPage *
+lw_window_get_reason_page (LwWindow *self)
+{
+  g_return_val_if_fail (LW_IS_WINDOW (self), NULL);
+  return self->reason_page;
 }
 
 LwImagePage *

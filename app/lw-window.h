@@ -11,6 +11,7 @@
 
 #include "lw-audio-page.h"
 #include "lw-image-page.h"
+#include "lw-reason-page.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,8 @@ void         lw_window_open           (LwWindow *self,
 LwImagePage *lw_window_get_image_page (LwWindow *self);
 /* (transfer none) */
 LwAudioPage *lw_window_get_audio_page (LwWindow *self);
+/* (transfer none) */
+LwReasonPage *lw_window_get_reason_page (LwWindow *self);
 void         lw_window_show_toast     (LwWindow   *self,
                                        const char *text);
 

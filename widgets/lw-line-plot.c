@@ -354,10 +354,13 @@ lw_line_plot_add_point (LwLinePlot *self,
 {
   LwLinePoint p = { x, y };
   LwLineSeries *s;
+  guint i;
 
   g_return_if_fail (LW_IS_LINE_PLOT (self));
 
-  s = g_ptr_array_index (self->series, lw_line_plot_add_series (self, series, NULL));
+  /* not in one expression: adding a series may move the array's storage */
+  i = lw_line_plot_add_series (self, series, NULL);
+  s = g_ptr_array_index (self->series, i);
   g_array_append_val (s->points, p);
   if (isfinite (x) && isfinite (y))
     {

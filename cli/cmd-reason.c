@@ -627,14 +627,36 @@ cmd_reason_run (int argc, char **argv)
   return CLI_EXIT_OK;
 }
 
+/* A finished model from a training checkpoint: the weights and metadata without the optimiser
+ * state (a third of the size), as data/models/reason-*.safetensors are shipped */
+static int
+cmd_reason_export (int argc, char **argv)
+{
+  const GOptionEntry entries[] = { { NULL } };
+  g_autoptr (GError) error = NULL;
+
+  if (!cli_parse_options ("reason export", "CKPT OUT",
+                          "Writes the model of a checkpoint without its optimiser state.",
+                          entries, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc != 3)
+    return cli_usage_error ("reason export", "a checkpoint and an output file expected");
+  g_autoptr (LwReasoner) r = lw_reasoner_load (argv[1], &error);
+  if (r == NULL)
+    return cli_report_error (NULL, error);
+  if (!lw_reasoner_save (r, argv[2], &error))
+    return cli_report_error (argv[2], error);
+  return CLI_EXIT_OK;
+}
+
 int
 cli_cmd_reason (int argc, char **argv)
 {
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       FILE *f = argc < 2 ? stderr : stdout;
-      fprintf (f, "Usage: %s reason train|eval|run [OPTION…]\n"
-                  "Run “%s reason train --help” (or eval, run) for the options.\n",
+      fprintf (f, "Usage: %s reason train|eval|run|export [OPTION…]\n"
+                  "Run “%s reason train --help” (or eval, run, export) for the options.\n",
                CLI_PROGRAM, CLI_PROGRAM);
       return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
     }
@@ -644,5 +666,8 @@ cli_cmd_reason (int argc, char **argv)
     return cmd_reason_eval (argc - 1, argv + 1);
   if (strcmp (argv[1], "run") == 0)
     return cmd_reason_run (argc - 1, argv + 1);
-  return cli_usage_error ("reason", "unknown subcommand “%s” (train, eval or run)", argv[1]);
+  if (strcmp (argv[1], "export") == 0)
+    return cmd_reason_export (argc - 1, argv + 1);
+  return cli_usage_error ("reason", "unknown subcommand “%s” (train, eval, run or export)",
+                          argv[1]);
 }

@@ -26,7 +26,7 @@ static const CliCommand commands[] = {
   { "rd",     cli_cmd_rd,     "rd --codec NAME[:KEY=VALUE,...] [--codec ...]... [--points N] [--csv FILE] [--json] IMAGE...|AUDIO..." },
   { "run",    cli_cmd_run,    "run [--json] [--out-lwc FILE] [--out-png FILE] EXPERIMENT.json" },
   { "train",  cli_cmd_train,  "train decoder --images DIR|FILE... --out FILE [--steps N] [--batch N] [--crop N] [--width N] [--blocks N] [--latents N] [--lr X] [--proxy noise|quantise] [--resume FILE] [--threads N] [--seed N] [--json]" },
-  { "reason", cli_cmd_reason, "reason train --stage cot|nocot|colar [--from CKPT] --out CKPT [--steps N] [--lr X] [--threads N] [--seed N] | reason eval CKPT... [--c 1..5] [--seeds N] [--n N] [--json] | reason run CKPT --question TEXT|--test-index K [--c N] [--json]" },
+  { "reason", cli_cmd_reason, "reason train --stage cot|nocot|colar [--from CKPT] --out CKPT [--steps N] [--lr X] [--threads N] [--seed N] | reason eval CKPT... [--c 1..5] [--seeds N] [--n N] [--json] | reason run CKPT --question TEXT|--test-index K [--c N] [--json] | reason export CKPT OUT" },
 };
 
 static void

@@ -613,3 +613,29 @@ run rd --codec webp "$AUDIO"
 check "rd with an image codec on audio: usage error (2)" eval 'rc_is 2 && err_has "webp"'
 run decode "$T/jpeg.lwc" "$T/u.wav"
 check "decoding an image to .wav is a usage error (2), nothing written" eval 'rc_is 2 && err_has "png" && [ ! -e "$T/u.wav" ]'
+
+# reason: a two-step CoT model trained here goes through eval (JSON), run and export; bad
+# checkpoints are bad input (1), inconsistent options usage errors (2)
+run reason train --stage cot --steps 2 --batch 4 --out "$T/cot.safetensors" --threads 1
+check "reason train: two CoT steps write a checkpoint" eval 'rc_is 0 && [ -s "$T/cot.safetensors" ]'
+run reason eval "$T/cot.safetensors" --n 4 --json --threads 1
+check "reason eval --json: one object with the table's fields" \
+  "$PY" -c 'import json,sys
+d=json.load(open(sys.argv[1])); r=d["rows"][0]
+assert r["method"]=="cot" and r["c"]==1 and 0<=r["accuracy"]<=100
+for k in ("ci95","mean_steps","ms_per_question"): assert k in r, k' "$T/out"
+run reason run "$T/cot.safetensors" --test-index 3 --threads 1
+check "reason run --test-index: shows an answer line" eval 'rc_is 0 && grep -q "^answer" "$T/out"'
+run reason export "$T/cot.safetensors" "$T/cot-model.safetensors"
+check "reason export: a smaller model file that evaluates" \
+  eval 'rc_is 0 && [ "$(stat -c %s "$T/cot-model.safetensors")" -lt "$(stat -c %s "$T/cot.safetensors")" ]'
+run reason eval "$T/missing.safetensors"
+check "reason eval of a missing checkpoint: exit 1 naming it" eval 'rc_is 1 && err_has "missing.safetensors"'
+run reason eval "$T/notes.txt"
+check "reason eval of a non-checkpoint: exit 1" rc_is 1
+run reason train --stage colar --out "$T/c.safetensors"
+check "reason train --stage colar without --from: usage error (2)" eval 'rc_is 2 && [ ! -e "$T/c.safetensors" ]'
+run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c.safetensors" --steps 2 --batch 4 --threads 1
+check "reason train colar from an exported CoT model" eval 'rc_is 0 && [ -s "$T/c.safetensors" ]'
+run reason run "$T/c.safetensors" --question "a farmer has 23 zebras ." --threads 1
+check "reason run with an unknown word: exit 1 naming it" eval '[ "$RC" -ne 0 ] && err_has "zebras"'

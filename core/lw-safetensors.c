@@ -852,17 +852,23 @@ lw_safetensors_writer_add_f32 (LwSafetensorsWriter *w, const char *name, guint n
   g_return_if_fail (!g_hash_table_contains (w->names, name));
 
   WriterTensor t = { g_strdup (name), ndim, { 0 }, 1, data };
+  gboolean empty = FALSE;
   for (guint d = 0; d < ndim; d++)
     {
       t.shape[d] = shape[d];
-      if (!g_size_checked_mul (&t.numel, t.numel, shape[d])
-          || t.numel > G_MAXSIZE / sizeof (float))
-        {
-          g_critical ("tensor '%s': the shape overflows", name);
-          g_free (t.name);
-          return;
-        }
+      empty |= shape[d] == 0;
     }
+  /* as the reader: a zero anywhere makes an empty tensor, whatever the other dimensions */
+  for (guint d = 0; d < ndim && !empty; d++)
+    if (!g_size_checked_mul (&t.numel, t.numel, shape[d]) ||
+        t.numel > G_MAXSIZE / sizeof (float))
+      {
+        g_critical ("tensor '%s': the shape overflows", name);
+        g_free (t.name);
+        return;
+      }
+  if (empty)
+    t.numel = 0;
   g_return_if_fail (t.numel == 0 || data != NULL);
   g_array_append_val (w->tensors, t);
   WriterTensor *added = &g_array_index (w->tensors, WriterTensor, w->tensors->len - 1);

@@ -3,8 +3,8 @@
 # models of the reasoning page, with the CLI's trainer (research/reasoning.md §3.3 recipes:
 # AdamW, lr 1e-3 with 100 warmup steps and cosine decay to a tenth, batch 64, clip 1).
 # Training problems come from the deterministic generator (core/lw-reason-data.h), with the
-# held-out test set's questions skipped. One thread each; 20.5 min for CoT, 39 min + 14 min
-# for CoLaR and 10 min for no-CoT on these machines (measured with other work running). Checkpoints (with optimiser state, for
+# held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 min for CoLaR and
+# 10 min for no-CoT on these machines (measured with other work running). Checkpoints (with optimiser state, for
 # resuming with --from) go to a scratch folder; `reason export` keeps the models.
 # Usage: tools/train-reasoner.sh [BUILDDIR] [SCRATCH]   (from the repository root)
 set -eu
@@ -17,7 +17,11 @@ cli="$build/cli/latent-workbench-cli"
 # then 2,000 more steps (the cosine schedule recomputed for 7,000 steps): +3 to +6 points at
 # every c over the 5,000-step model
 "$cli" reason train --stage colar --from "$scratch/colar5k.safetensors" --steps 7000 \
-  --out "$scratch/colar.safetensors" --threads 1
+  --out "$scratch/colar7k.safetensors" --threads 1
+# and 2,000 more (schedule recomputed for 9,000; two threads on an idle machine, 10 min):
+# another +1 to +7 points
+"$cli" reason train --stage colar --from "$scratch/colar7k.safetensors" --steps 9000 \
+  --out "$scratch/colar.safetensors" --threads 2
 "$cli" reason train --stage nocot --out "$scratch/nocot.safetensors" --threads 1
 for stage in cot colar nocot; do
   "$cli" reason export "$scratch/$stage.safetensors" "data/models/reason-$stage.safetensors"

@@ -62,21 +62,6 @@ job_unref (LwReasonEvalJob *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwReasonEvalJob, job_unref)
 
-static const char *
-method_name (LwReasonStage stage)
-{
-  switch (stage)
-    {
-    case LW_REASON_STAGE_COT:
-      return _("CoT");
-    case LW_REASON_STAGE_NO_COT:
-      return _("No-CoT");
-    case LW_REASON_STAGE_COLAR:
-    default:
-      return _("CoLaR");
-    }
-}
-
 /* The table */
 
 static void
@@ -120,8 +105,8 @@ add_row (LwReasonPage       *self,
   int row = (int) self->eval_rows->len + 1;
   char *cells[8];
 
-  cells[0] = g_strdup (method_name (e->stage));
-  cells[1] = e->stage == LW_REASON_STAGE_COLAR ? g_strdup_printf ("%u", e->speed) : g_strdup ("—");
+  cells[0] = g_strdup (_lw_reason_stage_title (e->stage));
+  cells[1] = lw_reason_stage_is_latent (e->stage) ? g_strdup_printf ("%u", e->speed) : g_strdup ("—");
   cells[2] = g_strdup_printf ("%.1f %%", 100.0 * e->accuracy);
   cells[3] = g_strdup_printf ("± %.1f", 100.0 * e->ci95);
   cells[4] = g_strdup_printf ("%.1f", e->mean_steps);
@@ -134,7 +119,7 @@ add_row (LwReasonPage       *self,
       g_free (cells[i]);
     }
   g_array_append_val (self->eval_rows, *e);
-  lw_line_plot_add_point (self->pareto_plot, method_name (e->stage), e->mean_steps,
+  lw_line_plot_add_point (self->pareto_plot, _lw_reason_stage_title (e->stage), e->mean_steps,
                           100.0 * e->accuracy);
 }
 
@@ -160,13 +145,13 @@ drain (LwReasonEvalJob *job)
     return;
   for (guint i = 0; i < rows->len; i++)
     add_row (self, &g_array_index (rows, LwReasonEval, i));
-  if (job->stage[config] == LW_REASON_STAGE_COLAR)
+  if (lw_reason_stage_is_latent (job->stage[config]))
     /* Translators: evaluation progress: method, compression factor, runs done, runs in all */
-    text = g_strdup_printf (_("%s, c = %u · %u of %u runs"), method_name (job->stage[config]),
+    text = g_strdup_printf (_("%s, c = %u · %u of %u runs"), _lw_reason_stage_title (job->stage[config]),
                             job->speed[config], done, total);
   else
     /* Translators: evaluation progress: method, runs done, runs in all */
-    text = g_strdup_printf (_("%s · %u of %u runs"), method_name (job->stage[config]), done,
+    text = g_strdup_printf (_("%s · %u of %u runs"), _lw_reason_stage_title (job->stage[config]), done,
                             total);
   gtk_progress_bar_set_fraction (self->eval_progress, total ? (double) done / total : 0);
   gtk_progress_bar_set_text (self->eval_progress, text);
@@ -339,7 +324,7 @@ _lw_reason_page_start_eval (LwReasonPage *self,
     {
       if (self->models->model[s] == NULL)
         continue;
-      for (guint c = 1; c <= (s == LW_REASON_STAGE_COLAR ? LW_REASON_MAX_SPEED : 1); c++)
+      for (guint c = 1; c <= (lw_reason_stage_is_latent (s) ? LW_REASON_MAX_SPEED : 1); c++)
         {
           job->stage[job->n_configs] = s;
           job->speed[job->n_configs++] = c;

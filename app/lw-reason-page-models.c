@@ -109,6 +109,8 @@ _lw_reason_stage_title (LwReasonStage stage)
       return _("CoT");
     case LW_REASON_STAGE_NO_COT:
       return _("No-CoT");
+    case LW_REASON_STAGE_RL:
+      return _("CoLaR + RL");
     case LW_REASON_STAGE_COLAR:
     default:
       return _("CoLaR");
@@ -126,6 +128,10 @@ _lw_reason_missing_text (LwReasonStage stage)
     case LW_REASON_STAGE_NO_COT:
       return g_strdup (_("No no-CoT model yet: train one with `latent-workbench-cli reason "
                          "train --stage nocot --out reason-nocot.safetensors`"));
+    case LW_REASON_STAGE_RL:
+      return g_strdup (_("No RL model yet (optional): train one with `latent-workbench-cli "
+                         "reason train --stage rl --from reason-colar.safetensors --out "
+                         "reason-rl.safetensors`"));
     case LW_REASON_STAGE_COLAR:
     default:
       return g_strdup (_("No CoLaR model yet: train one with `latent-workbench-cli reason "

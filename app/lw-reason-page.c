@@ -400,7 +400,7 @@ lw_reason_page_class_init (LwReasonPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  const char *stages[LW_REASON_N_STAGES] = { "cot", "nocot", "colar" };
+  const char *stages[LW_REASON_N_STAGES] = { "cot", "nocot", "colar", "rl" };
 
   object_class->get_property = lw_reason_page_get_property;
   object_class->dispose = lw_reason_page_dispose;

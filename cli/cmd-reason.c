@@ -373,7 +373,7 @@ cmd_reason_eval (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     {
       LwReasoner *r = g_ptr_array_index (models, i - 1);
-      gboolean colar = lw_reasoner_stage (r) == LW_REASON_STAGE_COLAR;
+      gboolean colar = lw_reason_stage_is_latent (lw_reasoner_stage (r));
       g_autofree char *base = g_path_get_basename (argv[i]);
       for (guint c = 1; c <= LW_REASON_MAX_SPEED; c++)
         {
@@ -489,7 +489,7 @@ cmd_reason_run (int argc, char **argv)
       chain[0] = LW_REASON_TOK_SEP;
       n_chain = 1 + lw_reason_steps_tokens (problem, chain + 1, G_N_ELEMENTS (chain) - 1);
     }
-  gboolean colar = run->stage == LW_REASON_STAGE_COLAR;
+  gboolean colar = lw_reason_stage_is_latent (run->stage);
   g_autofree char *qtext = tokens_text ((const LwReasonToken *) q->data, q->len);
   g_autofree char *output = tokens_text (run->ids + run->n_prompt, run->n_ids - run->n_prompt);
   gboolean correct = problem != NULL && run->answered && run->answer == problem->answer;

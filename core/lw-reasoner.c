@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const stage_names[LW_REASON_N_STAGES] = { "cot", "nocot", "colar" };
+static const char *const stage_names[LW_REASON_N_STAGES] = { "cot", "nocot", "colar", "rl" };
 
 const char *
 lw_reason_stage_name (LwReasonStage stage)
@@ -36,7 +36,7 @@ lw_reason_stage_parse (const char *name, LwReasonStage *stage, GError **error)
         return TRUE;
       }
   g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM,
-               "unknown reasoning stage '%s' (cot, nocot or colar)", name);
+               "unknown reasoning stage '%s' (cot, nocot, colar or rl)", name);
   return FALSE;
 }
 
@@ -272,7 +272,7 @@ lw_reasoner_run (LwReasoner *r, const LwReasonToken *question, guint n_question,
 
   const LwGptConfig *cfg = lw_gpt_config (r->gpt);
   gint64 t0 = g_get_monotonic_time ();
-  guint speed = r->stage == LW_REASON_STAGE_COLAR ? gen->speed : 1;
+  guint speed = lw_reason_stage_is_latent (r->stage) ? gen->speed : 1;
 
   memset (run, 0, sizeof *run);
   run->stage = r->stage;
@@ -301,7 +301,7 @@ lw_reasoner_run (LwReasoner *r, const LwReasonToken *question, guint n_question,
   lw_gpt_cache_reset (r->cache);
   LwRng rng;
   lw_rng_seed (&rng, gen->seed);
-  if (r->stage == LW_REASON_STAGE_COLAR)
+  if (lw_reason_stage_is_latent (r->stage))
     _lw_colar_run (r, run->ids, n_prompt, gen, &rng, run);
   else
     run_tokens (r, run->ids, n_prompt, gen, &rng, run);
@@ -371,7 +371,7 @@ lw_reasoner_evaluate (LwReasoner *r, const LwReasonTestSet *set, guint n, guint 
         if (!lw_reasoner_run (r, p->question, p->n_question, &g, run, error))
           return FALSE;
         lw_reason_score_add (&scores[s], run->ids, run->n_ids, p->answer,
-                             r->stage == LW_REASON_STAGE_COLAR ? (int) run->n_latent : -1);
+                             lw_reason_stage_is_latent (r->stage) ? (int) run->n_latent : -1);
         passes += run->forward_passes;
         ms += run->ms;
         done++;
@@ -385,7 +385,7 @@ lw_reasoner_evaluate (LwReasoner *r, const LwReasonTestSet *set, guint n, guint 
   memset (out, 0, sizeof *out);
   lw_reason_eval_from_scores (scores, n_seeds, out);
   out->stage = r->stage;
-  out->speed = r->stage == LW_REASON_STAGE_COLAR ? gen->speed : 1;
+  out->speed = lw_reason_stage_is_latent (r->stage) ? gen->speed : 1;
   out->forward_passes = passes / total;
   out->ms_per_question = ms / total;
   return TRUE;
@@ -455,7 +455,7 @@ _lw_reasoner_open (const char *path, GError **error)
   if (!lw_reason_stage_parse (stage_text, &stage, NULL))
     {
       g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
-                   "%s: unknown reasoning stage '%s' (cot, nocot or colar)", path, stage_text);
+                   "%s: unknown reasoning stage '%s' (cot, nocot, colar or rl)", path, stage_text);
       return NULL;
     }
   LwGptConfig cfg = { 0 };
@@ -482,7 +482,7 @@ _lw_reasoner_open (const char *path, GError **error)
 
   g_autoptr (LwReasoner) r = _lw_reasoner_new_empty (stage, &cfg, 0);
   r->steps_trained = step;
-  if (stage == LW_REASON_STAGE_COLAR)
+  if (lw_reason_stage_is_latent (stage))
     {
       guint inner = 0;
       if (!meta_uint (st, path, KEY_LATENT_DIM, 1, 8192, &inner, error))

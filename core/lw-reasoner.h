@@ -40,11 +40,16 @@ typedef enum
   LW_REASON_STAGE_COT = 0,
   LW_REASON_STAGE_NO_COT = 1,
   LW_REASON_STAGE_COLAR = 2,
+  LW_REASON_STAGE_RL = 3,     /* CoLaR after GRPO (lw-reason-rl.h): same tensors as colar */
 } LwReasonStage;
 
-#define LW_REASON_N_STAGES 3
+#define LW_REASON_N_STAGES 4
 
-/* "cot", "nocot", "colar" */
+/* TRUE for the stages that reason in latents (colar, rl) */
+#define lw_reason_stage_is_latent(stage) \
+  ((stage) == LW_REASON_STAGE_COLAR || (stage) == LW_REASON_STAGE_RL)
+
+/* "cot", "nocot", "colar", "rl" */
 const char *lw_reason_stage_name  (LwReasonStage stage);
 /* The reverse; LW_ERROR_INVALID_PARAM naming the text and the choices if unknown */
 gboolean    lw_reason_stage_parse (const char *name, LwReasonStage *stage, GError **error);

@@ -174,11 +174,15 @@ test_run (void)
   g_autofree char *chunk1 = NULL;
   g_autofree char *chunk3 = NULL;
 
-  for (guint s = 0; s < LW_REASON_N_STAGES; s++)
+  for (guint s = 0; s <= LW_REASON_STAGE_COLAR; s++)
     {
       g_assert_true (lw_reason_page_has_model (page, s));
       g_assert_nonnull (strstr (lw_reason_page_get_model_status (page, s), ".safetensors"));
     }
+  /* no RL model in the folder: optional, and the status says how to train one */
+  g_assert_false (lw_reason_page_has_model (page, LW_REASON_STAGE_RL));
+  g_assert_nonnull (strstr (lw_reason_page_get_model_status (page, LW_REASON_STAGE_RL),
+                            "--stage rl"));
 
   /* the first test problem ran by itself once the models were in; run it at c = 1 */
   lw_reason_page_set_test_index (page, 0);

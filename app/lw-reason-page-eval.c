@@ -19,7 +19,7 @@
 #include "lw-error.h"
 #include "lw-reason-page-private.h"
 
-#define MAX_CONFIGS (2 + LW_REASON_MAX_SPEED)
+#define MAX_CONFIGS (2 + 2 * LW_REASON_MAX_SPEED)   /* CoT, no-CoT, CoLaR and RL at c = 1…5 */
 
 struct _LwReasonEvalJob
 {

@@ -8,6 +8,7 @@
  * lw-reason-page-run.c   a run: the worker answering one question with every model, the two
  *                        chains and the latent inspector
  * lw-reason-page-eval.c  evaluation over the test set: the worker, progress, table and plot
+ * lw-reason-page-curves.c the Training view: a model's recorded training curves
  */
 #pragma once
 
@@ -85,6 +86,13 @@ struct _LwReasonPage
   LwLinePlot         *pareto_plot;
   GtkLabel           *eval_note_label;
   GtkSpinner         *spinner;
+  GtkDropDown        *latent_model_dropdown;
+  GtkDropDown        *curve_model_dropdown;
+  GtkDropDown        *curve_field_dropdown;
+  LwLinePlot         *curve_plot;
+  GtkLabel           *curve_note_label;
+
+  GSettings          *settings;        /* nullable: no schema */
 
   GSimpleActionGroup *actions;
   gboolean            disposed;
@@ -113,6 +121,15 @@ struct _LwReasonPage
 
   gboolean            busy;
   gboolean            evaluating;
+
+  /* training curves: the stage and field wanted (saved), the models and fields listed */
+  LwReasonStage       curve_stage;
+  char               *curve_field;
+  LwReasonStage       curve_stages[LW_REASON_N_STAGES];
+  guint               n_curve_stages;
+  GPtrArray          *curve_fields;    /* char *: the field dropdown's names */
+  gboolean            curve_syncing;
+  char               *curve_shown;     /* nullable: the field on the plot */
 };
 
 /* lw-reason-page.c */
@@ -122,6 +139,16 @@ void     _lw_reason_page_update_state   (LwReasonPage *self);
 /* The settings on show, c included */
 void     _lw_reason_page_gen_config     (LwReasonPage      *self,
                                          LwReasonGenConfig *gen);
+
+/* The latent model a run shows: the one chosen when both are loaded, else the one there is */
+LwReasonStage _lw_reason_page_latent_stage (LwReasonPage *self);
+
+/* lw-reason-page-curves.c */
+/* The models' curves after (re)loading them, and the view in its initial state */
+void     _lw_reason_page_show_curves    (LwReasonPage *self);
+void     _lw_reason_page_curves_init    (LwReasonPage *self);
+void     _lw_reason_page_on_curve_model_changed (LwReasonPage *self);
+void     _lw_reason_page_on_curve_field_changed (LwReasonPage *self);
 
 /* lw-reason-page-run.c */
 /* Starts answering the question on show (or queues it behind the run in flight) */

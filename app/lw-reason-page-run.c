@@ -38,6 +38,7 @@ typedef struct
   LwReasonToken      chain[LW_REASON_RUN_MAX];     /* the reference chain, ### first */
   guint              n_chain;
   gboolean           chain_from_cot;
+  LwReasonStage      latent_stage;                 /* the latent model on show: colar or rl */
 } RunJob;
 
 static void
@@ -336,7 +337,7 @@ show_run (LwReasonPage *self,
           RunJob       *job)
 {
   const LwReasonRun *cot = job->runs[LW_REASON_STAGE_COT];
-  const LwReasonRun *colar = job->runs[LW_REASON_STAGE_COLAR];
+  const LwReasonRun *colar = job->runs[job->latent_stage];
   const LwReasonRun *nocot = job->runs[LW_REASON_STAGE_NO_COT];
   g_autofree char *question = lw_reason_detokenize ((const LwReasonToken *) job->question->data,
                                                     job->question->len);
@@ -383,7 +384,9 @@ show_run (LwReasonPage *self,
                                                          : _("No CoT model: see Models"));
 
   /* The latent chain */
-  title = g_strdup_printf (_("Latent chain (CoLaR model, c = %u)"), job->gen.speed);
+  /* Translators: the latent model's name (CoLaR, CoLaR + RL) and the compression factor */
+  title = g_strdup_printf (_("Latent chain (%s model, c = %u)"),
+                           _lw_reason_stage_title (job->latent_stage), job->gen.speed);
   gtk_label_set_text (self->latent_title, title);
   if (colar != NULL)
     {
@@ -404,8 +407,8 @@ show_run (LwReasonPage *self,
     }
   else
     show_placeholder (self->latent_scroller,
-                      job->errors[LW_REASON_STAGE_COLAR] ? job->errors[LW_REASON_STAGE_COLAR]
-                                                         : _("No CoLaR model: see Models"));
+                      job->errors[job->latent_stage] ? job->errors[job->latent_stage]
+                                                     : _("No CoLaR model: see Models"));
 
   if (nocot != NULL)
     {
@@ -509,6 +512,7 @@ _lw_reason_page_request_run (LwReasonPage *self)
     }
   job->models = _lw_reason_models_ref (self->models);
   _lw_reason_page_gen_config (self, &job->gen);
+  job->latent_stage = _lw_reason_page_latent_stage (self);
 
   self->run_in_flight = TRUE;
   task = g_task_new (NULL, NULL, on_run_done_cb, job);

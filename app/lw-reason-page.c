@@ -17,6 +17,7 @@
 
 #include "lw-error.h"
 #include "lw-reason-page-private.h"
+#include "lw-settings.h"
 
 G_DEFINE_FINAL_TYPE (LwReasonPage, lw_reason_page, GTK_TYPE_WIDGET)
 
@@ -87,6 +88,29 @@ show_models (LwReasonPage *self)
     }
 }
 
+/* The latent model to run beside CoT is a choice only when both are loaded */
+static void
+show_latent_choice (LwReasonPage *self)
+{
+  gboolean both = self->models != NULL && self->models->model[LW_REASON_STAGE_COLAR] != NULL &&
+                  self->models->model[LW_REASON_STAGE_RL] != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->latent_model_dropdown), both);
+}
+
+LwReasonStage
+_lw_reason_page_latent_stage (LwReasonPage *self)
+{
+  LwReasonStage want = gtk_drop_down_get_selected (self->latent_model_dropdown) == 1
+                         ? LW_REASON_STAGE_RL : LW_REASON_STAGE_COLAR;
+  LwReasonStage other = want == LW_REASON_STAGE_RL ? LW_REASON_STAGE_COLAR : LW_REASON_STAGE_RL;
+
+  if (self->models != NULL && self->models->model[want] == NULL &&
+      self->models->model[other] != NULL)
+    return other;
+  return want;
+}
+
 static void
 on_models_loaded_cb (GObject      *source,
                      GAsyncResult *result,
@@ -108,6 +132,8 @@ on_models_loaded_cb (GObject      *source,
   g_clear_pointer (&self->models, _lw_reason_models_unref);
   self->models = models;
   show_models (self);
+  show_latent_choice (self);
+  _lw_reason_page_show_curves (self);
   _lw_reason_page_update_state (self);
   /* A first answer on show, so the page says what it is about at once */
   if (!self->auto_ran || self->has_result)
@@ -170,6 +196,61 @@ on_setting_changed_cb (LwReasonPage *self)
 {
   if (!self->syncing && self->has_result)
     _lw_reason_page_request_run (self);
+}
+
+static void
+on_latent_model_changed_cb (LwReasonPage *self)
+{
+  if (self->settings != NULL && !self->syncing)
+    g_settings_set_string (self->settings, "reason-latent-model",
+                           gtk_drop_down_get_selected (self->latent_model_dropdown) == 1
+                             ? "rl" : "colar");
+  on_setting_changed_cb (self);
+}
+
+static void
+on_end_mode_changed_cb (LwReasonPage *self)
+{
+  if (self->settings != NULL && !self->syncing)
+    g_settings_set_string (self->settings, "reason-end-mode",
+                           adw_combo_row_get_selected (self->end_row) == 1 ? "sample" : "argmax");
+}
+
+/* The knobs as they were left: numbers bound to their keys, choices restored and written back
+ * on change */
+static void
+restore_settings (LwReasonPage *self)
+{
+  static const struct
+  {
+    const char *key;
+    gsize       offset;
+  } spins[] = {
+    { "reason-latent-temperature", G_STRUCT_OFFSET (LwReasonPage, temperature_spin) },
+    { "reason-max-latent", G_STRUCT_OFFSET (LwReasonPage, max_steps_spin) },
+    { "reason-seed", G_STRUCT_OFFSET (LwReasonPage, seed_spin) },
+    { "reason-eval-problems", G_STRUCT_OFFSET (LwReasonPage, eval_n_spin) },
+    { "reason-eval-seeds", G_STRUCT_OFFSET (LwReasonPage, eval_seeds_spin) },
+  };
+  g_autofree char *end = NULL;
+  g_autofree char *latent = NULL;
+
+  self->settings = lw_settings_new ();
+  if (self->settings == NULL)
+    return;
+  self->syncing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+    g_settings_bind (self->settings, spins[i].key,
+                     G_STRUCT_MEMBER (GObject *, self, spins[i].offset), "value",
+                     G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_settings_bind (self->settings, "reason-speed",
+                   gtk_range_get_adjustment (GTK_RANGE (self->speed_scale)), "value",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  end = g_settings_get_string (self->settings, "reason-end-mode");
+  adw_combo_row_set_selected (self->end_row, g_strcmp0 (end, "sample") == 0 ? 1 : 0);
+  latent = g_settings_get_string (self->settings, "reason-latent-model");
+  gtk_drop_down_set_selected (self->latent_model_dropdown, g_strcmp0 (latent, "rl") == 0);
+  self->syncing = FALSE;
 }
 
 static void
@@ -375,6 +456,7 @@ lw_reason_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->models, _lw_reason_models_unref);
   g_clear_object (&self->actions);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (lw_reason_page_parent_class)->dispose (object);
 }
 
@@ -392,6 +474,9 @@ lw_reason_page_finalize (GObject *object)
   g_clear_pointer (&self->eval_rows, g_array_unref);
   g_free (self->cot_chain);
   g_free (self->question_error);
+  g_free (self->curve_field);
+  g_free (self->curve_shown);
+  g_clear_pointer (&self->curve_fields, g_ptr_array_unref);
   G_OBJECT_CLASS (lw_reason_page_parent_class)->finalize (object);
 }
 
@@ -468,6 +553,16 @@ lw_reason_page_class_init (LwReasonPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwReasonPage, pareto_plot);
   gtk_widget_class_bind_template_child (widget_class, LwReasonPage, eval_note_label);
   gtk_widget_class_bind_template_child (widget_class, LwReasonPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, LwReasonPage, latent_model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LwReasonPage, curve_model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LwReasonPage, curve_field_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LwReasonPage, curve_plot);
+  gtk_widget_class_bind_template_child (widget_class, LwReasonPage, curve_note_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_latent_model_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_curve_model_changed_cb",
+                                                G_CALLBACK (_lw_reason_page_on_curve_model_changed));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_curve_field_changed_cb",
+                                                G_CALLBACK (_lw_reason_page_on_curve_field_changed));
   gtk_widget_class_bind_template_callback (widget_class, on_question_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_question_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_setting_changed_cb);
@@ -492,6 +587,11 @@ lw_reason_page_init (LwReasonPage *self)
   for (guint s = 0; s < LW_REASON_N_STAGES; s++)
     adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->model_rows[s]),
                                    _lw_reason_stage_title (s));
+  restore_settings (self);
+  /* after restoring, so restoring does not write the choice back */
+  g_signal_connect_swapped (self->end_row, "notify::selected",
+                            G_CALLBACK (on_end_mode_changed_cb), self);
+  _lw_reason_page_curves_init (self);
   check_question (self);
   _lw_reason_page_clear_run (self);
   show_models (self);
@@ -666,4 +766,13 @@ lw_reason_page_get_pareto_plot (LwReasonPage *self)
 {
   g_return_val_if_fail (LW_IS_REASON_PAGE (self), NULL);
   return self->pareto_plot;
+}
+
+void
+lw_reason_page_set_latent_stage (LwReasonPage  *self,
+                                 LwReasonStage  stage)
+{
+  g_return_if_fail (LW_IS_REASON_PAGE (self));
+  g_return_if_fail (lw_reason_stage_is_latent (stage));
+  gtk_drop_down_set_selected (self->latent_model_dropdown, stage == LW_REASON_STAGE_RL);
 }

@@ -72,4 +72,19 @@ const LwReasonEval *lw_reason_page_get_eval_rows     (LwReasonPage *self,
 /* (transfer none): the accuracy-against-#L plot */
 LwLinePlot         *lw_reason_page_get_pareto_plot   (LwReasonPage *self);
 
+/* The latent model a run shows beside CoT when both CoLaR and RL are loaded (colar or rl;
+ * saved in the settings) */
+void                lw_reason_page_set_latent_stage  (LwReasonPage  *self,
+                                                      LwReasonStage  stage);
+/* Training view: the model and the curve field ("loss", "ce", "reward"…) to plot; kept as
+ * the wish (and saved) when that model or field is not there */
+void                lw_reason_page_set_curve         (LwReasonPage  *self,
+                                                      LwReasonStage  stage,
+                                                      const char    *field);
+/* (transfer none) (nullable): the field on the training plot; NULL when the chosen model has
+ * no curve or is not loaded */
+const char         *lw_reason_page_get_curve_field   (LwReasonPage *self);
+/* (transfer none): the training-curve plot */
+LwLinePlot         *lw_reason_page_get_curve_plot    (LwReasonPage *self);
+
 G_END_DECLS

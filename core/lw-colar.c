@@ -544,9 +544,23 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
 
 /* ---- latent inference ---------------------------------------------------------------------- */
 
+double
+_lw_colar_latent_logp (const float *mean, const float *log_std, const float *z, guint d)
+{
+  /* log N(z; μ, σ) = −½((z − μ)/σ)² − log σ − ½ log 2π, averaged over the dimensions as
+   * CoLaR's policy does */
+  double sum = 0.0;
+  for (guint i = 0; i < d; i++)
+    {
+      double u = ((double) z[i] - mean[i]) * exp (-(double) log_std[i]);
+      sum += -0.5 * u * u - log_std[i];
+    }
+  return sum / d - 0.5 * log (2.0 * G_PI);
+}
+
 void
 _lw_colar_run (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
-               const LwReasonGenConfig *gen, LwRng *rng, LwReasonRun *run)
+               const LwReasonGenConfig *gen, LwRng *rng, LwReasonRun *run, LwColarTrace *trace)
 {
   const LwGptConfig *cfg = lw_gpt_config (r->gpt);
   guint C = cfg->dim, V = cfg->vocab;
@@ -558,6 +572,8 @@ _lw_colar_run (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
 
   if (r->head_run == NULL)
     r->head_run = lw_colar_head_new (r->head);
+  if (trace != NULL)
+    trace->n_answer = 0;
   for (guint i = 0; i < n_prompt; i++)
     {
       gboolean last = i + 1 == n_prompt;
@@ -579,14 +595,21 @@ _lw_colar_run (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
       const float *mu = lw_colar_head_mean (r->head_run);
       const float *ls = lw_colar_head_log_std (r->head_run);
       double mu2 = 0.0, sig = 0.0;
+      float *zt = trace != NULL ? trace->z + (gsize) run->n_latent * C : NULL;
       for (guint i = 0; i < C; i++)
         {
           double sigma = det ? 0.0 : exp (ls[i]);
           double e = tau > 0.0 && !det ? lw_rng_normal (rng) : 0.0;
-          z[i] = (float) ((mu[i] + sigma * tau * e) * std);
+          double zi = mu[i] + sigma * tau * e;
+          z[i] = (float) (zi * std);
+          if (zt != NULL)
+            zt[i] = (float) zi;
           mu2 += (double) mu[i] * mu[i];
           sig += sigma;
         }
+      if (trace != NULL)
+        trace->latent_logp[run->n_latent] = det ? 0.0f
+                                                : (float) _lw_colar_latent_logp (mu, ls, zt, C);
       st->mu_norm = (float) (sqrt (mu2) * std);
       st->sigma_mean = (float) (sig / C * std);
       lw_gpt_cache_step (r->cache, 0, z, logits, hidden);
@@ -612,6 +635,12 @@ _lw_colar_run (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
       guint eol = gen->end_mode == LW_REASON_END_SAMPLE
                     ? _lw_reason_sample (logits, V, 1.0, 1.0, rng) : st->top[0];
       st->end = eol == LW_REASON_TOK_SEP;
+      if (trace != NULL)
+        {
+          /* the ### that closes the chain is "predicted" at the last latent */
+          trace->answer_logp[0] = logf (MAX (probs[LW_REASON_TOK_SEP], 1e-30f));
+          trace->n_answer = 1;
+        }
       if (st->end)
         break;
     }
@@ -630,6 +659,11 @@ _lw_colar_run (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
     {
       guint tok = _lw_reason_sample (logits, V, gen->temperature, gen->top_p, rng);
       run->ids[run->n_ids++] = (LwReasonToken) tok;
+      if (trace != NULL && trace->n_answer > 0)
+        {
+          _lw_reason_softmax (logits, V, probs);
+          trace->answer_logp[trace->n_answer++] = logf (MAX (probs[tok], 1e-30f));
+        }
       if (tok == LW_REASON_TOK_EOS)
         break;
       if (lw_gpt_cache_len (r->cache) >= cfg->max_t)

@@ -31,9 +31,17 @@ gboolean
 lw_nn_checkpoint_save (const char *path, LwNnParams *p, LwAdamW *opt, GHashTable *metadata,
                        GError **error)
 {
+  return lw_nn_checkpoint_save_with (path, p, opt, metadata, NULL, error);
+}
+
+gboolean
+lw_nn_checkpoint_save_with (const char *path, LwNnParams *p, LwAdamW *opt,
+                            GHashTable *metadata, LwSafetensorsWriter *extra, GError **error)
+{
   g_return_val_if_fail (path != NULL && p != NULL, FALSE);
   g_return_val_if_fail (opt == NULL || _lw_adamw_params (opt) == p, FALSE);
-  g_autoptr (LwSafetensorsWriter) w = lw_safetensors_writer_new ();
+  g_autoptr (LwSafetensorsWriter) own = extra == NULL ? lw_safetensors_writer_new () : NULL;
+  LwSafetensorsWriter *w = extra != NULL ? extra : own;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   guint n = lw_nn_params_count (p);
 
@@ -133,6 +141,13 @@ gboolean
 lw_nn_checkpoint_load (const char *path, LwNnParams *p, LwAdamW *opt, GHashTable **metadata,
                        GError **error)
 {
+  return lw_nn_checkpoint_load_with (path, p, opt, metadata, NULL, error);
+}
+
+gboolean
+lw_nn_checkpoint_load_with (const char *path, LwNnParams *p, LwAdamW *opt,
+                            GHashTable **metadata, const char *const *skip, GError **error)
+{
   g_return_val_if_fail (path != NULL && p != NULL, FALSE);
   g_return_val_if_fail (opt == NULL || _lw_adamw_params (opt) == p, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -151,6 +166,8 @@ lw_nn_checkpoint_load (const char *path, LwNnParams *p, LwAdamW *opt, GHashTable
     {
       const char *name = lw_safetensors_info (st, k)->name;
       const char *owner = name;
+      if (skip != NULL && g_strv_contains (skip, name))
+        continue;
       if (g_str_has_prefix (name, M_PREFIX) || g_str_has_prefix (name, V_PREFIX))
         {
           owner = name + strlen (M_PREFIX);

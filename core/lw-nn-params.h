@@ -124,5 +124,16 @@ gboolean lw_nn_checkpoint_save (const char *path, LwNnParams *p, LwAdamW *opt,
                                 GHashTable *metadata, GError **error);
 gboolean lw_nn_checkpoint_load (const char *path, LwNnParams *p, LwAdamW *opt,
                                 GHashTable **metadata, GError **error);
+/* The same with tensors beside the model's (a training curve, lw-train-curve.h): save adds
+ * the model's tensors and metadata to `extra` (nullable), which may hold others already, and
+ * writes it; load skips the file's tensors named in `skip` (NULL-terminated, nullable)
+ * instead of refusing them. */
+typedef struct _LwSafetensorsWriter LwSafetensorsWriter;
+gboolean lw_nn_checkpoint_save_with (const char *path, LwNnParams *p, LwAdamW *opt,
+                                     GHashTable *metadata, LwSafetensorsWriter *extra,
+                                     GError **error);
+gboolean lw_nn_checkpoint_load_with (const char *path, LwNnParams *p, LwAdamW *opt,
+                                     GHashTable **metadata, const char *const *skip,
+                                     GError **error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ struct _LwReasonTrainer
   LwAdamW            *opt, *head_opt;
   LwReasonTestSet    *exclude;
   LwColarTrain       *colar;
+  LwReasonRl         *rl;
   LwReasonProblem    *problems;  /* [batch] */
   int                *tokens, *targets;  /* [batch, max_t] */
   char               *from;      /* the checkpoint CoLaR started from (base name) */
@@ -45,6 +46,22 @@ lw_reason_train_config_init (LwReasonTrainConfig *c, LwReasonStage stage)
   c->speed_mask = 0x1f;
   c->latent_loss = LW_COLAR_LOSS_MSE;
   c->latent_weight = 1.0;
+  c->rl_group = 8;
+  c->rl_minibatch = 8;
+  c->rl_clip = 0.2;
+  c->rl_top_p = 0.9;
+  c->rl_latent_temperature = 1.0;
+  c->rl_token_mean = TRUE;
+  c->rl_max_latent = 64;
+  if (stage == LW_REASON_STAGE_RL)
+    {
+      /* 8 questions × 8 rollouts per step; 64 steps ≈ one CoLaR epoch of 512 questions */
+      c->steps = 256;
+      c->batch = 8;
+      c->warmup = 0;
+      c->lr = c->lr_min = 1e-5;
+      c->weight_decay = 0.0;
+    }
 }
 
 void
@@ -53,6 +70,7 @@ lw_reason_trainer_free (LwReasonTrainer *t)
   if (t == NULL)
     return;
   _lw_colar_train_free (t->colar);
+  _lw_reason_rl_free (t->rl);
   lw_adamw_free (t->opt);
   lw_adamw_free (t->head_opt);
   lw_reasoner_free (t->model);
@@ -83,6 +101,17 @@ check_config (const LwReasonTrainConfig *c, GError **error)
     bad = "the deterministic head has no σ for the NLL loss";
   else if (!(c->latent_weight >= 0.0) || !(c->entropy_weight >= 0.0))
     bad = "latent and entropy weights must be ≥ 0";
+  else if (c->stage == LW_REASON_STAGE_RL &&
+           (c->rl_group < 2 || c->rl_group > 64 || c->rl_minibatch < 1 ||
+            c->rl_minibatch > 4096 || c->batch > 512))
+    bad = "GRPO needs a group of 2…64 rollouts, a minibatch of 1…4096 and at most 512 "
+          "questions per step";
+  else if (c->stage == LW_REASON_STAGE_RL &&
+           (!(c->rl_clip > 0.0 && c->rl_clip < 1.0) || !(c->rl_top_p > 0.0 && c->rl_top_p <= 1.0) ||
+            !(c->rl_latent_temperature > 0.0 && c->rl_latent_temperature <= 10.0) ||
+            c->rl_max_latent < 1 || c->rl_max_latent > LW_REASON_T_MAX))
+    bad = "GRPO needs a clip ε in (0, 1), top-p in (0, 1], a latent temperature in (0, 10] "
+          "and a latent cap of 1…128";
   if (bad == NULL)
     return TRUE;
   g_set_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM, "reasoning training: %s", bad);
@@ -90,6 +119,15 @@ check_config (const LwReasonTrainConfig *c, GError **error)
 }
 
 static void put_settings (LwReasonTrainer *t);
+
+/* The curve each step appends to (lw-train-curve.h); latent and log σ are 0 for the token
+ * stages, c is 1 for them */
+static const char *const curve_fields[] = { "step", "loss", "ce", "latent", "mean_log_sigma",
+                                            "grad_norm", "lr", "c", NULL };
+/* GRPO's (stage rl): the latent and answer columns are the PPO-clip surrogates */
+static const char *const rl_curve_fields[] = { "step", "reward", "accuracy", "mean_latent",
+                                               "latent", "answer_loss", "clip_frac",
+                                               "grad_norm", "lr", "mean_log_sigma", NULL };
 
 /* The model to train: fresh, resumed, or CoLaR from a CoT checkpoint */
 static LwReasoner *
@@ -130,13 +168,33 @@ open_model (LwReasonTrainer *t, const char *from, gboolean *resume, GError **err
       g_autofree char *base = g_path_get_basename (from);
       if (!lw_colar_prepare (r, c->seed, error))
         return NULL;
+      lw_reasoner_set_curve (r, NULL);   /* CoLaR records its own curve, not CoT's */
       t->from = g_steal_pointer (&base);
+      return g_steal_pointer (&r);
+    }
+  if (c->stage == LW_REASON_STAGE_RL && have == LW_REASON_STAGE_COLAR)
+    {
+      const char *det = lw_reasoner_get_meta (r, "lw.reason.colar.deterministic");
+      if (det != NULL && strcmp (det, "1") == 0)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                       "%s: a deterministic-head (-DL) CoLaR model has no σ to explore with; "
+                       "GRPO needs a stochastic head", from);
+          return NULL;
+        }
+      r->stage = LW_REASON_STAGE_RL;
+      r->steps_trained = 0;
+      lw_reasoner_set_curve (r, NULL);   /* GRPO records its own curve */
+      t->from = g_path_get_basename (from);
       return g_steal_pointer (&r);
     }
   g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                c->stage == LW_REASON_STAGE_COLAR
                  ? "%s: a %s checkpoint; stage %s starts from a cot checkpoint or resumes a "
                    "colar one"
+               : c->stage == LW_REASON_STAGE_RL
+                 ? "%s: a %s checkpoint; stage %s starts from a colar checkpoint or resumes an "
+                   "rl one"
                  : "%s: a %s checkpoint; stage %s resumes only from a %s checkpoint",
                from, lw_reason_stage_name (have), want, want);
   return NULL;
@@ -167,7 +225,10 @@ lw_reason_trainer_new (const LwReasonTrainConfig *config, const char *from, GErr
       /* the embeddings, and with them the tied LM head, stay as the CoT stage left them */
       lw_nn_params_set_trainable (params, (guint) lw_nn_params_find (params, "wte.weight"),
                                   FALSE);
-      t->colar = _lw_colar_train_new (r, config->batch);
+      if (r->stage == LW_REASON_STAGE_RL)
+        t->rl = _lw_reason_rl_new (r, config);
+      else
+        t->colar = _lw_colar_train_new (r, config->batch);
     }
   if (resume && !_lw_reasoner_load_tensors (r, from, t->opt, t->head_opt, error))
     return NULL;
@@ -258,8 +319,17 @@ train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
   for (guint b = 0; b < c->batch; b++)
     lw_reason_stream_next (&stream, &t->problems[b]);
 
-  lw_nn_params_zero_grad (params);
   pr->speed = 1;
+  if (t->rl != NULL)
+    {
+      pr->lr = lw_lr_warmup_cosine (step, c->warmup, c->steps, c->lr, c->lr_min);
+      if (!_lw_reason_rl_step (t->rl, c, t->problems, &rng, t->opt, t->head_opt, pr->lr, pr,
+                               error))
+        return FALSE;
+      r->steps_trained++;
+      return TRUE;
+    }
+  lw_nn_params_zero_grad (params);
   if (r->head != NULL)
     {
       guint choices[LW_REASON_MAX_SPEED], n = 0;
@@ -334,7 +404,19 @@ put_settings (LwReasonTrainer *t)
       meta_put (m, "lw.reason.colar.no_chain_labels",
                 g_strdup (c->no_chain_labels ? "1" : "0"));
       if (t->from != NULL)
-        meta_put (m, "lw.reason.colar.from", g_strdup (t->from));
+        meta_put (m, t->rl != NULL ? "lw.reason.rl.from" : "lw.reason.colar.from",
+                  g_strdup (t->from));
+    }
+  if (t->rl != NULL)
+    {
+      meta_put (m, "lw.reason.rl.group", g_strdup_printf ("%u", c->rl_group));
+      meta_put (m, "lw.reason.rl.minibatch", g_strdup_printf ("%u", c->rl_minibatch));
+      meta_put (m, "lw.reason.rl.clip", format_double (c->rl_clip));
+      meta_put (m, "lw.reason.rl.top_p", format_double (c->rl_top_p));
+      meta_put (m, "lw.reason.rl.latent_temperature", format_double (c->rl_latent_temperature));
+      meta_put (m, "lw.reason.rl.length_penalty", g_strdup (c->rl_length_penalty ? "1" : "0"));
+      meta_put (m, "lw.reason.rl.token_mean", g_strdup (c->rl_token_mean ? "1" : "0"));
+      meta_put (m, "lw.reason.rl.max_latent", g_strdup_printf ("%u", c->rl_max_latent));
     }
 }
 
@@ -385,6 +467,19 @@ lw_reason_trainer_run (LwReasonTrainer *t, LwReasonTrainFunc func, gpointer user
                        " (loss is not finite); try a lower learning rate", step);
           ok = FALSE;
           break;
+        }
+      if (t->rl != NULL)
+        {
+          const double row[] = { (double) step, pr.reward, pr.accuracy, pr.mean_latent,
+                                 pr.latent, pr.answer_loss, pr.clip_frac, pr.grad_norm, pr.lr,
+                                 pr.mean_log_sigma };
+          lw_train_curve_append (_lw_reasoner_curve_ensure (t->model, rl_curve_fields), row);
+        }
+      else
+        {
+          const double row[] = { (double) step, pr.loss, pr.ce, pr.latent, pr.mean_log_sigma,
+                                 pr.grad_norm, pr.lr, (double) pr.speed };
+          lw_train_curve_append (_lw_reasoner_curve_ensure (t->model, curve_fields), row);
         }
       if (checkpoint != NULL && checkpoint_every > 0 && step % checkpoint_every == 0 &&
           step < c->steps && !lw_reason_trainer_save (t, checkpoint, &local))

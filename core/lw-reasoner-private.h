@@ -6,6 +6,7 @@
 
 #include "lw-colar.h"
 #include "lw-reasoner.h"
+#include "lw-train-curve.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,13 @@ struct _LwReasoner
   guint64       steps_trained; /* of its own stage */
   GHashTable   *meta;          /* string → string: the checkpoint's metadata (or empty) */
   LwGptCache   *cache;         /* inference, made on first use */
+  LwTrainCurve *curve;         /* nullable: the training curve of its own stage */
 };
+
+/* The model's curve with these fields (NULL-terminated, "step" first): its own when the
+ * fields match, else a fresh one replacing it (a stage started from another stage's
+ * checkpoint records its own curve) */
+LwTrainCurve *_lw_reasoner_curve_ensure (LwReasoner *reasoner, const char *const *fields);
 
 /* A model of this stage and configuration with fresh weights (any stage; no head) */
 LwReasoner *_lw_reasoner_new_empty (LwReasonStage stage, const LwGptConfig *config,
@@ -41,9 +48,27 @@ void  _lw_reason_softmax (const float *logits, guint vocab, float *probs);
 guint _lw_reason_sample  (const float *logits, guint vocab, double temperature, double top_p,
                           LwRng *rng);
 
-/* CoLaR's inference (lw-colar.c): prompt already built ("<bos> Q <c_k> ###"); fills run */
+/* What a latent run did, for GRPO (lw-reason-rl.c): the latents fed and the log-probabilities
+ * of every choice under the model that made them */
+typedef struct
+{
+  float *z;              /* [n_latent, d]: the latents fed, in embeds_std units (caller's) */
+  float  latent_logp[LW_REASON_T_MAX];  /* mean over d of log N(z; μ, σ) */
+  guint  n_answer;       /* ### (predicted at the last latent) and the answer tokens after it */
+  float  answer_logp[LW_REASON_RUN_MAX]; /* log softmax (temperature 1) of each */
+} LwColarTrace;
+
+/* CoLaR's inference (lw-colar.c): prompt already built ("<bos> Q <c_k> ###"); fills run and,
+ * when trace is non-NULL, trace */
 void  _lw_colar_run      (LwReasoner *reasoner, const LwReasonToken *prompt, guint n_prompt,
-                          const LwReasonGenConfig *gen, LwRng *rng, LwReasonRun *run);
+                          const LwReasonGenConfig *gen, LwRng *rng, LwReasonRun *run,
+                          LwColarTrace *trace);
+/* lw_reasoner_run with a trace of a latent model's choices (trace may be NULL) */
+gboolean _lw_reasoner_run_traced (LwReasoner *reasoner, const LwReasonToken *question,
+                                  guint n_question, const LwReasonGenConfig *gen,
+                                  LwReasonRun *run, LwColarTrace *trace, GError **error);
+/* log N(z; μ, σ) averaged over d dimensions, given μ, log σ and z (embeds_std units) */
+double _lw_colar_latent_logp (const float *mean, const float *log_std, const float *z, guint d);
 
 /* CoLaR's training step (lw-colar.c): forward and backward of one batch with factor c; the
  * gradients ADD into the GPT's and the head's arenas (the caller zeroes them). The losses
@@ -56,5 +81,28 @@ gboolean      _lw_colar_train_step (LwColarTrain *train, const LwReasonTrainConf
                                     const LwReasonProblem *problems, guint batch, guint c,
                                     LwRng *rng, LwReasonTrainProgress *progress,
                                     GError **error);
+
+/* GRPO's step (lw-reason-rl.c): rollouts of the `batch` questions, then one pass of
+ * minibatch updates with opt and head_opt at rate lr; fills progress's loss, latent,
+ * answer_loss, reward, accuracy, mean_latent, clip_frac, grad_norm (mean over updates) and
+ * mean_log_sigma */
+typedef struct _LwReasonRl LwReasonRl;
+
+LwReasonRl *_lw_reason_rl_new  (LwReasoner *reasoner, const LwReasonTrainConfig *config);
+void        _lw_reason_rl_free (LwReasonRl *rl);
+gboolean    _lw_reason_rl_step (LwReasonRl *rl, const LwReasonTrainConfig *config,
+                                const LwReasonProblem *problems, LwRng *rng, LwAdamW *opt,
+                                LwAdamW *head_opt, double lr, LwReasonTrainProgress *progress,
+                                GError **error);
+/* The step's parts, for tests: the rollouts (with rewards and advantages; fills progress's
+ * reward, accuracy, mean_latent), an advantage overridden, and the surrogate of rollouts
+ * first … first + n − 1 (n ≤ minibatch, each usable: a latent, an answer, a non-zero
+ * advantage) whose gradient ADDS into the arenas */
+gboolean    _lw_reason_rl_rollouts      (LwReasonRl *rl, const LwReasonTrainConfig *config,
+                                         const LwReasonProblem *problems, LwRng *rng,
+                                         LwReasonTrainProgress *progress, GError **error);
+void        _lw_reason_rl_set_advantage (LwReasonRl *rl, guint i, double advantage);
+double      _lw_reason_rl_surrogate     (LwReasonRl *rl, const LwReasonTrainConfig *config,
+                                         guint first, guint n);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ lw_reasoner_free (LwReasoner *r)
   lw_colar_head_free (r->head_run);
   lw_nn_params_free (r->head);
   lw_gpt_free (r->gpt);
+  lw_train_curve_free (r->curve);
   g_hash_table_unref (r->meta);
   g_free (r);
 }
@@ -139,6 +140,31 @@ lw_reasoner_set_meta (LwReasoner *r, const char *key, const char *value)
 {
   g_return_if_fail (r != NULL && key != NULL && value != NULL);
   g_hash_table_insert (r->meta, g_strdup (key), g_strdup (value));
+}
+
+const LwTrainCurve *
+lw_reasoner_curve (const LwReasoner *r)
+{
+  g_return_val_if_fail (r != NULL, NULL);
+  return r->curve;
+}
+
+void
+lw_reasoner_set_curve (LwReasoner *r, LwTrainCurve *curve)
+{
+  g_return_if_fail (r != NULL);
+  if (curve != r->curve)
+    lw_train_curve_free (r->curve);
+  r->curve = curve;
+}
+
+LwTrainCurve *
+_lw_reasoner_curve_ensure (LwReasoner *r, const char *const *fields)
+{
+  g_return_val_if_fail (r != NULL && fields != NULL, NULL);
+  if (r->curve == NULL || !lw_train_curve_has_fields (r->curve, fields))
+    lw_reasoner_set_curve (r, lw_train_curve_new (fields));
+  return r->curve;
 }
 
 LwReasoner *
@@ -263,8 +289,9 @@ run_tokens (LwReasoner *r, const LwReasonToken *prompt, guint n_prompt,
 }
 
 gboolean
-lw_reasoner_run (LwReasoner *r, const LwReasonToken *question, guint n_question,
-                 const LwReasonGenConfig *gen, LwReasonRun *run, GError **error)
+_lw_reasoner_run_traced (LwReasoner *r, const LwReasonToken *question, guint n_question,
+                         const LwReasonGenConfig *gen, LwReasonRun *run, LwColarTrace *trace,
+                         GError **error)
 {
   g_return_val_if_fail (r != NULL && gen != NULL && run != NULL, FALSE);
   g_return_val_if_fail (question != NULL || n_question == 0, FALSE);
@@ -302,12 +329,18 @@ lw_reasoner_run (LwReasoner *r, const LwReasonToken *question, guint n_question,
   LwRng rng;
   lw_rng_seed (&rng, gen->seed);
   if (lw_reason_stage_is_latent (r->stage))
-    _lw_colar_run (r, run->ids, n_prompt, gen, &rng, run);
+    _lw_colar_run (r, run->ids, n_prompt, gen, &rng, run, trace);
   else
     run_tokens (r, run->ids, n_prompt, gen, &rng, run);
   run->answered = lw_reason_extract_answer (run->ids, run->n_ids, &run->answer);
   run->ms = (double) (g_get_monotonic_time () - t0) * 1e-3;
   return TRUE;
+}
+gboolean
+lw_reasoner_run (LwReasoner *r, const LwReasonToken *question, guint n_question,
+                 const LwReasonGenConfig *gen, LwReasonRun *run, GError **error)
+{
+  return _lw_reasoner_run_traced (r, question, n_question, gen, run, NULL, error);
 }
 
 /* ---- evaluation ---------------------------------------------------------------------------- */
@@ -397,6 +430,10 @@ lw_reasoner_evaluate (LwReasoner *r, const LwReasonTestSet *set, guint n, guint 
 #define KEY_STEP "lw.reason.step"
 #define KEY_LATENT_DIM "lw.reason.model.latent_dim"
 #define KEY_EMBEDS_STD "lw.reason.embeds_std"
+#define CURVE_KEY_PREFIX "lw.train.curve."
+
+/* tensors in a checkpoint beside the model's and the optimiser's */
+static const char *const extra_tensors[] = { LW_TRAIN_CURVE_TENSOR, NULL };
 
 static const struct
 {
@@ -503,8 +540,11 @@ _lw_reasoner_open (const char *path, GError **error)
       lw_colar_head_declare (r->head, cfg.dim, inner);
       lw_nn_params_allocate (r->head);
     }
+  /* the curve's own keys are rewritten from the curve on save; the curve itself is read
+   * with the tensors, after the model's have passed */
   for (const char *const *k = lw_safetensors_metadata_keys (st); *k; k++)
-    g_hash_table_insert (r->meta, g_strdup (*k), g_strdup (lw_safetensors_metadata (st, *k)));
+    if (!g_str_has_prefix (*k, CURVE_KEY_PREFIX))
+      g_hash_table_insert (r->meta, g_strdup (*k), g_strdup (lw_safetensors_metadata (st, *k)));
   return g_steal_pointer (&r);
 }
 
@@ -560,15 +600,30 @@ combined_copy (LwReasoner *r, LwNnParams *c, LwAdamW *copt, LwAdamW *opt, LwAdam
 
 static const LwAdamWConfig combined_opt_config = { 0.9, 0.999, 1e-8, 0.0 };
 
+/* The file's training curve (none is fine: older files have none) */
+static gboolean
+load_curve (LwReasoner *r, const char *path, GError **error)
+{
+  g_autoptr (LwSafetensors) st = lw_safetensors_open (path, error);
+  LwTrainCurve *curve = NULL;
+  if (st == NULL || !lw_train_curve_read (st, path, &curve, error))
+    return FALSE;
+  lw_reasoner_set_curve (r, curve);
+  return TRUE;
+}
+
 gboolean
 _lw_reasoner_load_tensors (LwReasoner *r, const char *path, LwAdamW *opt, LwAdamW *head_opt,
                            GError **error)
 {
   if (r->head == NULL)
-    return lw_nn_checkpoint_load (path, lw_gpt_params (r->gpt), opt, NULL, error);
+    return lw_nn_checkpoint_load_with (path, lw_gpt_params (r->gpt), opt, NULL, extra_tensors,
+                                       error)
+           && load_curve (r, path, error);
   g_autoptr (LwNnParams) c = combined_new (r);
   g_autoptr (LwAdamW) copt = opt != NULL ? lw_adamw_new (c, &combined_opt_config) : NULL;
-  if (!lw_nn_checkpoint_load (path, c, copt, NULL, error))
+  if (!lw_nn_checkpoint_load_with (path, c, copt, NULL, extra_tensors, error)
+      || !load_curve (r, path, error))
     return FALSE;
   combined_copy (r, c, copt, opt, head_opt, FALSE);
   return TRUE;
@@ -589,8 +644,11 @@ _lw_reasoner_save_tensors (LwReasoner *r, const char *path, LwAdamW *opt, LwAdam
   gpointer k, v;
   g_hash_table_iter_init (&it, r->meta);
   while (g_hash_table_iter_next (&it, &k, &v))
-    if (strcmp (k, "adamw.steps") != 0)
+    if (strcmp (k, "adamw.steps") != 0 && !g_str_has_prefix (k, CURVE_KEY_PREFIX))
       meta_set (meta, k, g_strdup (v));
+  g_autoptr (LwSafetensorsWriter) w = lw_safetensors_writer_new ();
+  if (r->curve != NULL && lw_train_curve_n_rows (r->curve) > 0)
+    lw_train_curve_write (r->curve, w);
 
   const LwGptConfig *cfg = lw_gpt_config (r->gpt);
   meta_set (meta, KEY_STAGE, g_strdup (lw_reason_stage_name (r->stage)));
@@ -599,7 +657,7 @@ _lw_reasoner_save_tensors (LwReasoner *r, const char *path, LwAdamW *opt, LwAdam
               g_strdup_printf ("%u", G_STRUCT_MEMBER (guint, cfg, config_keys[i].offset)));
   meta_set (meta, KEY_STEP, g_strdup_printf ("%" G_GUINT64_FORMAT, r->steps_trained));
   if (r->head == NULL)
-    return lw_nn_checkpoint_save (path, lw_gpt_params (r->gpt), opt, meta, error);
+    return lw_nn_checkpoint_save_with (path, lw_gpt_params (r->gpt), opt, meta, w, error);
 
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
   meta_set (meta, KEY_EMBEDS_STD, g_strdup (g_ascii_dtostr (buf, sizeof buf, r->embeds_std)));
@@ -608,5 +666,5 @@ _lw_reasoner_save_tensors (LwReasoner *r, const char *path, LwAdamW *opt, LwAdam
   g_autoptr (LwNnParams) c = combined_new (r);
   g_autoptr (LwAdamW) copt = opt != NULL ? lw_adamw_new (c, &combined_opt_config) : NULL;
   combined_copy (r, c, copt, opt, head_opt, TRUE);
-  return lw_nn_checkpoint_save (path, c, copt, meta, error);
+  return lw_nn_checkpoint_save_with (path, c, copt, meta, w, error);
 }

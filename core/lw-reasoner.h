@@ -8,6 +8,7 @@
  *   cot    CoT-SFT from scratch on "<bos> Q <c1> ### steps ### Answer: digits <eos>"
  *   nocot  the baseline, from scratch, on "<bos> Q <c1> ### ### Answer: digits <eos>"
  *   colar  CoLaR-SFT from a cot checkpoint (lw-colar.h): the GPT plus a latent head
+ *   rl     GRPO from a colar checkpoint (lw-reason-rl.h)
  * All three: AdamW (β 0.9/0.999, eps 1e-8), lr 1e-3 with 100 warmup steps and cosine decay
  * to 0.1×, weight decay 0.01 on matrices, gradient clipping at 1, batch 64, the loss counted
  * from the first ### on. Every batch is drawn afresh from the training stream, which skips
@@ -19,7 +20,8 @@
  * state_dict names, a CoLaR model's latent head under "latent.*", optionally the AdamW state,
  * and metadata "lw.reason.*": stage, model configuration, embeds_std, training step and
  * settings. Loading checks the stage and configuration before any tensor, so a checkpoint of
- * the wrong kind is refused with a message that says what it is.
+ * the wrong kind is refused with a message that says what it is. The stage's training curve
+ * (lw-train-curve.h) travels in the same file as the tensor "train.curve".
  *
  * Inference runs one question at a time on the GPT's KV cache. Token models generate after
  * the prompt "<bos> Q <c1> ###" until <eos>; #L is the number of tokens between the two ###
@@ -32,6 +34,7 @@
 
 #include "lw-nn-gpt.h"
 #include "lw-reason-data.h"
+#include "lw-train-curve.h"
 
 G_BEGIN_DECLS
 
@@ -89,6 +92,11 @@ guint64        lw_reasoner_steps_trained (const LwReasoner *reasoner);
 const char    *lw_reasoner_get_meta (const LwReasoner *reasoner, const char *key);
 /* Adds or replaces a metadata entry written with the next save (e.g. the command line) */
 void           lw_reasoner_set_meta (LwReasoner *reasoner, const char *key, const char *value);
+/* The training curve of this model's stage (lw-train-curve.h), saved in its checkpoint; NULL
+ * when there is none (files from before curves were recorded) */
+const LwTrainCurve *lw_reasoner_curve     (const LwReasoner *reasoner);
+/* Replaces it (transfer full, nullable: none), e.g. with rows from a training log */
+void           lw_reasoner_set_curve (LwReasoner *reasoner, LwTrainCurve *curve);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwReasoner, lw_reasoner_free)
 
@@ -211,6 +219,15 @@ typedef struct
   gboolean      deterministic;  /* the "-DL" head: σ = 1e-9, the log σ output unused */
   gboolean      mean_pool;      /* the "-MP" ablation: divide a group by n, not √n */
   gboolean      no_chain_labels;/* the "-OC" ablation: no CE labels inside the chain */
+  /* GRPO (stage rl, lw-reason-rl.h); batch is then the questions per step (8) */
+  guint         rl_group;       /* rollouts per question, G (8) */
+  guint         rl_minibatch;   /* rollouts per AdamW update (8) */
+  double        rl_clip;        /* PPO ε: the ratio is clipped to [1 − ε, 1 + ε] (0.2) */
+  double        rl_top_p;       /* nucleus for the sampled answer tokens (0.9) */
+  double        rl_latent_temperature; /* scales σ when sampling latents (1) */
+  gboolean      rl_length_penalty; /* reward ÷ #L (CoLaR's punish_latent_length; off) */
+  gboolean      rl_token_mean;  /* loss: mean over a rollout's steps (on), or their sum / 32 */
+  guint         rl_max_latent;  /* cap on #L while exploring (64) */
 } LwReasonTrainConfig;
 
 /* The defaults above for a stage */
@@ -229,6 +246,12 @@ typedef struct
   double  lr;
   double  elapsed_s;       /* wall time of this run (not of earlier, resumed ones) */
   double  eta_s;
+  /* GRPO (stage rl): over this step's rollouts. loss = latent + answer surrogate terms. */
+  double  reward;          /* mean reward */
+  double  accuracy;        /* fraction answered correctly */
+  double  mean_latent;     /* mean #L */
+  double  answer_loss;     /* the answer tokens' PPO-clip surrogate (latent: the latents') */
+  double  clip_frac;       /* fraction of terms whose ratio was clipped (no gradient) */
 } LwReasonTrainProgress;
 
 typedef gboolean (*LwReasonTrainFunc) (const LwReasonTrainProgress *progress,

@@ -629,6 +629,31 @@ check "reason run --test-index: shows an answer line" eval 'rc_is 0 && grep -q "
 run reason export "$T/cot.safetensors" "$T/cot-model.safetensors"
 check "reason export: a smaller model file that evaluates" \
   eval 'rc_is 0 && [ "$(stat -c %s "$T/cot-model.safetensors")" -lt "$(stat -c %s "$T/cot.safetensors")" ]'
+# export --curve: `reason train --json` logs (in parts, steps increasing) become train.curve
+printf '%s\n' '{"step":1,"steps":3,"loss":3.5,"ce":3.5,"grad_norm":2,"lr":0.001,"elapsed_s":1,"eta_s":2}' \
+  '{"step":2,"steps":3,"loss":3.0,"ce":3.0,"grad_norm":1.5,"lr":0.002,"elapsed_s":2,"eta_s":1}' \
+  >"$T/log1.jsonl"
+printf '%s\n' '{"step":3,"steps":3,"loss":2.5,"ce":2.5,"grad_norm":1,"lr":0.001,"elapsed_s":3,"eta_s":0}' \
+  >"$T/log2.jsonl"
+run reason export "$T/cot.safetensors" "$T/cot-curve.safetensors" --curve "$T/log1.jsonl" \
+  --curve "$T/log2.jsonl"
+check "reason export --curve: the logs' rows as the model's curve" \
+  "$PY" -c 'import json,struct,sys
+b=open(sys.argv[1],"rb").read(); n=struct.unpack("<Q",b[:8])[0]; h=json.loads(b[8:8+n])
+assert h["__metadata__"]["lw.train.curve.fields"]=="step,loss,ce,grad_norm,lr", h["__metadata__"]
+t=h["train.curve"]; assert t["dtype"]=="F32" and t["shape"]==[3,5], t
+s,e=t["data_offsets"]; v=struct.unpack("<15f",b[8+n+s:8+n+e])
+assert v[0::5]==(1.0,2.0,3.0) and v[1]==3.5 and abs(v[14]-0.001)<1e-7, v' \
+  "$T/cot-curve.safetensors"
+run reason export "$T/cot.safetensors" "$T/cot-bad.safetensors" --curve "$T/log2.jsonl" \
+  --curve "$T/log1.jsonl"
+check "reason export --curve with steps going back: exit 1 naming file and line" \
+  eval 'rc_is 1 && err_has "log1.jsonl:1" && [ ! -e "$T/cot-bad.safetensors" ]'
+printf '%s\n' '{"step":4,"loss":1}' >"$T/log3.jsonl"
+run reason export "$T/cot.safetensors" "$T/cot-bad.safetensors" --curve "$T/log1.jsonl" \
+  --curve "$T/log3.jsonl"
+check "reason export --curve with a field missing: exit 1 naming it" \
+  eval 'rc_is 1 && err_has "log3.jsonl:1" && err_has "ce" && [ ! -e "$T/cot-bad.safetensors" ]'
 run reason eval "$T/missing.safetensors"
 check "reason eval of a missing checkpoint: exit 1 naming it" eval 'rc_is 1 && err_has "missing.safetensors"'
 run reason eval "$T/notes.txt"

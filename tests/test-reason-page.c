@@ -1,7 +1,9 @@
 /* test-reason-page.c — the reasoning page in the window, with tiny CoT, no-CoT and CoLaR
  * models trained here for a few steps: it finds them, a run fills both chains and the latent
  * inspector, c regroups the chain, a typed unknown word is reported, evaluation fills the table
- * and the plot, cancel stops it, missing models are named
+ * and the plot, cancel stops it, missing models are named; the Training view plots the
+ * models' recorded curves; the settings outlive the window; a (faked) RL model is evaluated
+ * as its own series and can be the latent model on show
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The models are far too small and short-trained to answer anything; the page's work (finding,
@@ -15,12 +17,15 @@
 
 #include "lw-colar.h"
 #include "lw-reason-page.h"
+#include "lw-reasoner-private.h"
+#include "lw-settings.h"
 #include "lw-window.h"
 
 #define WAIT_MS 60000
 
 static char *models_dir;   /* all three models */
 static char *cot_only_dir; /* the CoT model alone */
+static char *rl_dir;       /* all four (RL faked from CoLaR), no-CoT without a curve */
 
 static void
 small_config (LwReasonTrainConfig *c,
@@ -58,6 +63,49 @@ train (LwReasonStage  stage,
 }
 
 static void
+save_as (LwReasoner *model,
+         const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (rl_dir, name, NULL);
+
+  g_assert_true (lw_reasoner_save (model, path, &error));
+  g_assert_no_error (error);
+}
+
+/* An RL model is a CoLaR model after GRPO, the same tensors: a copy of the CoLaR model with
+ * its stage changed and an RL-like curve stands in for one */
+static void
+make_rl_dir (const char *cot,
+             const char *nocot,
+             const char *colar)
+{
+  static const char *const fields[] = { "step", "reward", "accuracy", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LwReasoner) c = lw_reasoner_load (cot, &error);
+  g_autoptr (LwReasoner) n = lw_reasoner_load (nocot, &error);
+  g_autoptr (LwReasoner) l = lw_reasoner_load (colar, &error);
+  g_autoptr (LwReasoner) r = lw_reasoner_load (colar, &error);
+  LwTrainCurve *curve = lw_train_curve_new (fields);
+
+  g_assert_no_error (error);
+  rl_dir = g_dir_make_tmp ("lw-reason-page-rl-XXXXXX", NULL);
+  g_assert_nonnull (rl_dir);
+  for (guint i = 1; i <= 4; i++)
+    {
+      double row[3] = { 10.0 * i, 0.1 * i, 0.05 * i };
+      lw_train_curve_append (curve, row);
+    }
+  r->stage = LW_REASON_STAGE_RL;
+  lw_reasoner_set_curve (r, curve);
+  lw_reasoner_set_curve (n, NULL);
+  save_as (c, "reason-cot.safetensors");
+  save_as (n, "reason-nocot.safetensors");
+  save_as (l, "reason-colar.safetensors");
+  save_as (r, "reason-rl.safetensors");
+}
+
+static void
 make_models (void)
 {
   g_autofree char *cot = NULL, *nocot = NULL, *colar = NULL, *copy = NULL;
@@ -77,13 +125,14 @@ make_models (void)
   copy = g_build_filename (cot_only_dir, "reason-cot.safetensors", NULL);
   g_assert_true (g_file_get_contents (cot, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+  make_rl_dir (cot, nocot, colar);
 }
 
 static void
 remove_dir (const char *dir)
 {
   const char *names[] = { "reason-cot.safetensors", "reason-nocot.safetensors",
-                          "reason-colar.safetensors" };
+                          "reason-colar.safetensors", "reason-rl.safetensors" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -339,6 +388,123 @@ test_missing_models (void)
   close_window (window);
 }
 
+/* The Training view: the trainer's curves of the tiny models, a field switch changes the
+ * series, a model without a curve says so, RL's own fields */
+static void
+test_curves (void)
+{
+  LwWindow *window = open_window (rl_dir);
+  LwReasonPage *page = lw_window_get_reason_page (window);
+  LwLinePlot *plot = lw_reason_page_get_curve_plot (page);
+
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "loss");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "loss");
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 2);
+  /* three training steps, raw and averaged */
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 3);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 3);
+
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "mean_log_sigma");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "mean_log_sigma");
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 0);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Mean log σ"), ==, 3);
+
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "ce");
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Cross-entropy"), ==, 3);
+
+  /* no curve in the file: nothing plotted */
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_NO_COT, "ce");
+  g_assert_null (lw_reason_page_get_curve_field (page));
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 0);
+
+  /* RL's fields; a wish it does not have falls back to its first */
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_RL, "accuracy");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "accuracy");
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Accuracy"), ==, 4);
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_RL, "latent");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "reward");
+  close_window (window);
+}
+
+/* The knobs and the curve choice are there again in a new window */
+static void
+test_settings (void)
+{
+  g_autoptr (GSettings) settings = lw_settings_new ();
+  LwWindow *window = open_window (models_dir);
+  LwReasonPage *page = lw_window_get_reason_page (window);
+
+  g_assert_nonnull (settings);
+  lw_reason_page_set_speed (page, 4);
+  lw_reason_page_set_eval_size (page, 7, 3);
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "grad_norm");
+  close_window (window);
+  g_assert_cmpuint (g_settings_get_uint (settings, "reason-speed"), ==, 4);
+  g_assert_cmpuint (g_settings_get_uint (settings, "reason-eval-problems"), ==, 7);
+  g_assert_cmpuint (g_settings_get_uint (settings, "reason-eval-seeds"), ==, 3);
+
+  window = open_window (models_dir);
+  page = lw_window_get_reason_page (window);
+  g_assert_cmpuint (lw_reason_page_get_speed (page), ==, 4);
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "grad_norm");
+  g_assert_cmpuint (lw_line_plot_get_n_points (lw_reason_page_get_curve_plot (page),
+                                               "Gradient norm"), ==, 3);
+  close_window (window);
+
+  /* and a setting changed outside shows in the next window */
+  g_settings_set_uint (settings, "reason-speed", 5);
+  window = open_window (models_dir);
+  g_assert_cmpuint (lw_reason_page_get_speed (lw_window_get_reason_page (window)), ==, 5);
+  close_window (window);
+  const char *keys[] = { "reason-speed", "reason-eval-problems", "reason-eval-seeds",
+                         "reason-curve-model", "reason-curve-field" };
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+/* With an RL model: its own rows at c = 1…5 and series, and it can be the latent model run */
+static void
+test_rl (void)
+{
+  LwWindow *window = open_window (rl_dir);
+  LwReasonPage *page = lw_window_get_reason_page (window);
+  LwLinePlot *plot = lw_reason_page_get_pareto_plot (page);
+  const LwReasonEval *rows;
+  guint n_rows = 0;
+
+  g_assert_true (lw_reason_page_has_model (page, LW_REASON_STAGE_RL));
+  lw_reason_page_set_eval_size (page, 2, 1);
+  activate (window, "evaluate");
+  wait_evaluated (page);
+  rows = lw_reason_page_get_eval_rows (page, &n_rows);
+  g_assert_cmpuint (n_rows, ==, 12);
+  for (guint c = 1; c <= 5; c++)
+    {
+      g_assert_cmpint (rows[6 + c].stage, ==, LW_REASON_STAGE_RL);
+      g_assert_cmpuint (rows[6 + c].speed, ==, c);
+    }
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 4);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "CoLaR + RL"), ==, 5);
+
+  /* the latent model beside CoT: CoLaR by default, RL when chosen */
+  lw_reason_page_set_test_index (page, 2);
+  lw_reason_page_set_latent_stage (page, LW_REASON_STAGE_RL);
+  activate (window, "run");
+  wait_idle (page);
+  g_assert_nonnull (lw_reason_page_get_run (page, LW_REASON_STAGE_RL));
+  g_assert_cmpuint (lw_reason_page_get_n_latent_rows (page), ==,
+                    lw_reason_page_get_run (page, LW_REASON_STAGE_RL)->n_latent);
+  lw_reason_page_set_latent_stage (page, LW_REASON_STAGE_COLAR);
+  wait_idle (page);
+  g_assert_cmpuint (lw_reason_page_get_n_latent_rows (page), ==,
+                    lw_reason_page_get_run (page, LW_REASON_STAGE_COLAR)->n_latent);
+  close_window (window);
+  g_autoptr (GSettings) settings = lw_settings_new ();
+  g_settings_reset (settings, "reason-latent-model");
+  g_settings_reset (settings, "reason-eval-problems");
+  g_settings_reset (settings, "reason-eval-seeds");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,10 +524,15 @@ main (int   argc,
   g_test_add_func ("/reason-page/evaluate", test_evaluate);
   g_test_add_func ("/reason-page/cancel", test_cancel);
   g_test_add_func ("/reason-page/missing-models", test_missing_models);
+  g_test_add_func ("/reason-page/curves", test_curves);
+  g_test_add_func ("/reason-page/settings", test_settings);
+  g_test_add_func ("/reason-page/rl", test_rl);
   status = g_test_run ();
   remove_dir (models_dir);
   remove_dir (cot_only_dir);
+  remove_dir (rl_dir);
   g_free (models_dir);
   g_free (cot_only_dir);
+  g_free (rl_dir);
   return status;
 }

@@ -664,3 +664,15 @@ run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c.saf
 check "reason train colar from an exported CoT model" eval 'rc_is 0 && [ -s "$T/c.safetensors" ]'
 run reason run "$T/c.safetensors" --question "a farmer has 23 zebras ." --threads 1
 check "reason run with an unknown word: exit 1 naming it" eval '[ "$RC" -ne 0 ] && err_has "zebras"'
+# GRPO from the colar model: JSON progress with the RL fields, a checkpoint of stage rl
+run reason train --stage rl --from "$T/c.safetensors" --out "$T/rl.safetensors" --steps 2 \
+    --batch 2 --group 2 --minibatch 4 --max-latent 4 --threads 1 --json
+check "reason train --stage rl: two GRPO steps, JSON lines with reward and clip fraction" \
+  eval 'rc_is 0 && [ -s "$T/rl.safetensors" ] && grep -q "\"reward\"" "$T/out" && grep -q "\"clip_frac\"" "$T/out"'
+run reason eval "$T/rl.safetensors" --n 2 --c 5 --json --threads 1
+check "reason eval of the rl model: method rl" eval 'rc_is 0 && grep -q "\"method\":\"rl\"" "$T/out"'
+run reason train --stage rl --from "$T/cot-model.safetensors" --out "$T/rl2.safetensors" --steps 1
+check "reason train --stage rl from a CoT model: exit 1 saying it needs colar" \
+  eval 'rc_is 1 && err_has "colar checkpoint" && [ ! -e "$T/rl2.safetensors" ]'
+run reason train --stage rl --from "$T/c.safetensors" --out "$T/rl2.safetensors" --group 1
+check "reason train --stage rl --group 1: usage error (2)" eval 'rc_is 2 && err_has "--group"'

@@ -5,18 +5,52 @@
  * An accepted file must keep its promises: every tensor inside the data block, and every
  * float dtype readable as f32 (other dtypes an error). The float tensors then go through the
  * writer and back, which must accept them with the same names, shapes and bit patterns — so
- * the writer escapes every name and metadata string the reader lets through.
+ * the writer escapes every name and metadata string the reader lets through. A training curve
+ * (lw-train-curve.h) is read from every accepted file: accepted, absent or refused with an
+ * LW_ERROR, and an accepted one writes out and reads back the same.
  */
 #define G_LOG_DOMAIN "fuzz-safetensors"
 
 #include "lw-error.h"
 #include "lw-safetensors.h"
+#include "lw-train-curve.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static void
+check_curve (LwSafetensors *st)
+{
+  GError *error = NULL;
+  LwTrainCurve *curve = NULL;
+  gboolean ok = lw_train_curve_read (st, "fuzz input", &curve, &error);
+  if (ok != (error == NULL) || (!ok && (error->domain != LW_ERROR || curve != NULL)))
+    abort ();
+  g_clear_error (&error);
+  if (curve == NULL)
+    return;
+  LwSafetensorsWriter *w = lw_safetensors_writer_new ();
+  lw_train_curve_write (curve, w);
+  GBytes *bytes = lw_safetensors_writer_to_bytes (w);
+  LwSafetensors *st2 = lw_safetensors_new_from_bytes (bytes, "curve", &error);
+  LwTrainCurve *again = NULL;
+  if (st2 == NULL || !lw_train_curve_read (st2, "curve", &again, &error) || again == NULL
+      || lw_train_curve_n_rows (again) != lw_train_curve_n_rows (curve)
+      || lw_train_curve_n_fields (again) != lw_train_curve_n_fields (curve))
+    abort ();
+  for (guint i = 0; i < lw_train_curve_n_rows (curve); i++)
+    if (memcmp (lw_train_curve_row (curve, i), lw_train_curve_row (again, i),
+                lw_train_curve_n_fields (curve) * sizeof (float)) != 0)
+      abort ();
+  lw_train_curve_free (again);
+  lw_safetensors_free (st2);
+  g_bytes_unref (bytes);
+  lw_safetensors_writer_free (w);
+  lw_train_curve_free (curve);
+}
 
 static gboolean
 is_float (LwStDtype dtype)
@@ -42,6 +76,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       return 0;
     }
 
+  check_curve (st);
   guint n = lw_safetensors_count (st);
   float **values = g_new0 (float *, n);
   LwSafetensorsWriter *w = lw_safetensors_writer_new ();

@@ -333,26 +333,41 @@ lw_nn_params_grad_norm (LwNnParams *p)
 }
 
 double
-lw_nn_params_clip_grad (LwNnParams *p, double max_norm)
+lw_nn_params_clip_grad_joint (LwNnParams *const *arenas, guint n, double max_norm)
 {
-  double norm = lw_nn_params_grad_norm (p);
+  double sum = 0.0;
+  for (guint j = 0; j < n; j++)
+    if (arenas[j] != NULL)
+      {
+        double norm = lw_nn_params_grad_norm (arenas[j]);
+        sum += norm * norm;
+      }
+  double norm = sqrt (sum);
   double coef = max_norm / (norm + 1e-6);
   /* as torch.nn.utils.clip_grad_norm_: only ever scales down; a NaN norm leaves the
    * gradients alone (NaN < 1 is false) */
   if (coef < 1.0)
     {
       float c = (float) coef;
-      for (guint i = 0; i < p->tensors->len; i++)
-        {
-          const Tensor *t = TENSOR (p, i);
-          if (!t->trainable)
-            continue;
-          float *g = p->grads + t->offset;
-          for (gsize k = 0; k < t->numel; k++)
-            g[k] *= c;
-        }
+      for (guint j = 0; j < n; j++)
+        for (guint i = 0; arenas[j] != NULL && i < arenas[j]->tensors->len; i++)
+          {
+            const Tensor *t = TENSOR (arenas[j], i);
+            if (!t->trainable)
+              continue;
+            float *g = arenas[j]->grads + t->offset;
+            for (gsize k = 0; k < t->numel; k++)
+              g[k] *= c;
+          }
     }
   return norm;
+}
+
+double
+lw_nn_params_clip_grad (LwNnParams *p, double max_norm)
+{
+  g_return_val_if_fail (p != NULL, 0.0);
+  return lw_nn_params_clip_grad_joint (&p, 1, max_norm);
 }
 
 /* ---- AdamW ------------------------------------------------------------------------------- */

@@ -77,6 +77,9 @@ double       lw_nn_params_grad_norm  (LwNnParams *p);
 /* Scales the trainable gradients so their norm is at most max_norm (PyTorch's
  * clip_grad_norm_, eps 1e-6). Returns the norm before clipping. */
 double       lw_nn_params_clip_grad  (LwNnParams *p, double max_norm);
+/* The same over the joint norm of n arenas (NULL entries are skipped), as clip_grad_norm_
+ * over a model and its extra head */
+double       lw_nn_params_clip_grad_joint (LwNnParams *const *arenas, guint n, double max_norm);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwNnParams, lw_nn_params_free)
 

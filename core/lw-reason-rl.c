@@ -267,15 +267,6 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
   lw_gpt_backward (r->gpt, 0.0f, rl->dhidden);
 }
 
-static void
-scale (LwNnParams *p, float s)
-{
-  float *g = lw_nn_params_grads (p);
-  gsize n = lw_nn_params_total (p);
-  for (gsize i = 0; i < n; i++)
-    g[i] *= s;
-}
-
 gboolean
 _lw_reason_rl_rollouts (LwReasonRl *rl, const LwReasonTrainConfig *config,
                         const LwReasonProblem *problems, LwRng *rng,
@@ -378,19 +369,13 @@ _lw_reason_rl_step (LwReasonRl *rl, const LwReasonTrainConfig *config,
       lw_nn_params_zero_grad (gp);
       lw_nn_params_zero_grad (r->head);
       minibatch_backward (rl, config, list + start, n, &sur);
-      double n1 = lw_nn_params_grad_norm (gp), n2 = lw_nn_params_grad_norm (r->head);
-      double norm = sqrt (n1 * n1 + n2 * n2);
+      LwNnParams *arenas[] = { gp, r->head };
+      double norm = lw_nn_params_clip_grad_joint (arenas, 2, config->clip);
       if (!isfinite (norm))
         {
           g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
                        "GRPO: the gradient is not finite; try a lower learning rate");
           return FALSE;
-        }
-      if (norm > config->clip)
-        {
-          float s = (float) (config->clip / (norm + 1e-6));
-          scale (gp, s);
-          scale (r->head, s);
         }
       lw_adamw_step (opt, lr);
       lw_adamw_step (head_opt, lr);

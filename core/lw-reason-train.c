@@ -292,15 +292,6 @@ token_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
   return TRUE;
 }
 
-static void
-scale_grads (LwNnParams *p, float s)
-{
-  float *g = lw_nn_params_grads (p);
-  gsize n = lw_nn_params_total (p);
-  for (gsize i = 0; i < n; i++)
-    g[i] *= s;
-}
-
 static gboolean
 train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
 {
@@ -346,16 +337,8 @@ train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
     return FALSE;
 
   /* clip the joint norm, as clip_grad_norm_ over all trainable tensors does */
-  double n1 = lw_nn_params_grad_norm (params);
-  double n2 = r->head != NULL ? lw_nn_params_grad_norm (r->head) : 0.0;
-  pr->grad_norm = sqrt (n1 * n1 + n2 * n2);
-  if (pr->grad_norm > c->clip)
-    {
-      float s = (float) (c->clip / (pr->grad_norm + 1e-6));
-      scale_grads (params, s);
-      if (r->head != NULL)
-        scale_grads (r->head, s);
-    }
+  LwNnParams *arenas[] = { params, r->head };
+  pr->grad_norm = lw_nn_params_clip_grad_joint (arenas, 2, c->clip);
   pr->lr = lw_lr_warmup_cosine (step, c->warmup, c->steps, c->lr, c->lr_min);
   lw_adamw_step (t->opt, pr->lr);
   if (t->head_opt != NULL)

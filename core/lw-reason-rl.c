@@ -360,6 +360,7 @@ _lw_reason_rl_step (LwReasonRl *rl, const LwReasonTrainConfig *config,
   for (guint i = 0; i < rl->n_rollouts; i++)
     if (rollout_usable (&rl->rollouts[i], cfg->max_t))
       list[n_list++] = &rl->rollouts[i];
+  g_debug ("GRPO: %u of %u rollouts carry a signal", n_list, rl->n_rollouts);
   Surrogate sur = { 0 };
   double norm_sum = 0.0, log_sigma = 0.0;
   guint updates = 0;

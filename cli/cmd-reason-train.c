@@ -237,6 +237,13 @@ _cli_reason_train (int argc, char **argv)
   LwReasoner *model = lw_reason_trainer_get_model (trainer);
   g_autofree char *recorded = g_strdup_printf ("%s %s", CLI_PROGRAM, command_line);
   lw_reasoner_set_meta (model, "lw.reason.command", recorded);
+  const char *head_loss = lw_reasoner_get_meta (model, "lw.reason.colar.loss");
+  if (stage == LW_REASON_STAGE_RL && lw_reasoner_steps_trained (model) == 0 && !json &&
+      g_strcmp0 (head_loss, "nll") != 0)
+    g_printerr ("note: %s's latent head was trained with the MSE loss, which shrinks σ to "
+                "nearly 0: its rollouts barely differ, so few groups carry a signal. GRPO "
+                "explores better from a head trained with --loss nll (as CoLaR's RL does).\n",
+                from);
   guint64 start = lw_reason_trainer_step (trainer);
   if (start >= config.steps)
     {

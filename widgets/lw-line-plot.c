@@ -27,16 +27,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Mid-tone GNOME palette colours that keep their contrast on white and on dark grey */
-static const GdkRGBA palette[] = {
-  { 0x35 / 255., 0x84 / 255., 0xe4 / 255., 1 }, /* blue */
-  { 0xe6 / 255., 0x61 / 255., 0x00 / 255., 1 }, /* orange */
-  { 0x2e / 255., 0xa2 / 255., 0x6e / 255., 1 }, /* green */
-  { 0xc0 / 255., 0x61 / 255., 0xcb / 255., 1 }, /* purple */
-  { 0xe0 / 255., 0x1b / 255., 0x24 / 255., 1 }, /* red */
-  { 0x21 / 255., 0x90 / 255., 0xa4 / 255., 1 }, /* teal */
-};
-
 /* Helpers: data */
 
 static void
@@ -71,7 +61,7 @@ find_series (LwLinePlot *self,
 static int
 free_palette_colour (LwLinePlot *self)
 {
-  for (guint c = 0; c < G_N_ELEMENTS (palette); c++)
+  for (guint c = 0; c < N_SERIES_COLOURS; c++)
     {
       gboolean used = FALSE;
 
@@ -80,50 +70,25 @@ free_palette_colour (LwLinePlot *self)
       if (!used)
         return (int) c;
     }
-  return (int) (self->series->len % G_N_ELEMENTS (palette));
+  return (int) (self->series->len % N_SERIES_COLOURS);
 }
 
 static void
 invalidate (LwLinePlot *self)
 {
-  self->layout_ok = FALSE;
-  g_clear_pointer (&self->node, gsk_render_node_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _lw_plot_cache_invalidate (&self->cache, GTK_WIDGET (self));
 }
 
-static const LwLinePlotLayout *
+static const LwPlotLayout *
 ensure_layout (LwLinePlot *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width, height;
 
-  if (!self->layout_ok || self->layout.width != width || self->layout.height != height)
-    {
-      _lw_line_plot_compute_layout (self, gtk_widget_get_pango_context (GTK_WIDGET (self)),
-                                    width, height, &self->layout);
-      self->layout_ok = TRUE;
-    }
-  return &self->layout;
-}
-
-static void
-style_colours (LwLinePlot *self,
-               GdkRGBA    *fg,
-               GdkRGBA    *bg)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
-
-  gtk_style_context_get_color (context, fg);
-  /* libadwaita names the view background; plain GTK themes the base colour */
-  if (!gtk_style_context_lookup_color (context, "view_bg_color", bg) &&
-      !gtk_style_context_lookup_color (context, "theme_base_color", bg))
-    {
-      double lum = 0.2126 * fg->red + 0.7152 * fg->green + 0.0722 * fg->blue;
-      double v = lum > 0.5 ? 0.14 : 1.0;
-      *bg = (GdkRGBA) { v, v, v, 1 };
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (_lw_plot_cache_needs_layout (&self->cache, widget, &width, &height))
+    _lw_line_plot_compute_layout (self, gtk_widget_get_pango_context (widget), width, height,
+                                  &self->cache.layout);
+  return &self->cache.layout;
 }
 
 /* Overrides */
@@ -133,25 +98,23 @@ lw_line_plot_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
 {
   LwLinePlot *self = LW_LINE_PLOT (widget);
-  const LwLinePlotLayout *L = ensure_layout (self);
+  const LwPlotLayout *L = ensure_layout (self);
 
   if (L->width <= 0 || L->height <= 0)
     return;
-  if (self->node == NULL)
+  /* everything is one cached node: a new point redraws the whole plot anyway */
+  if (self->cache.node == NULL)
     {
-      graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, L->width, L->height);
-      GtkSnapshot *sub = gtk_snapshot_new ();
-      GdkRGBA fg, bg;
-      cairo_t *cr;
+      GtkSnapshot *sub;
+      LwPlotStyle st;
+      cairo_t *cr = _lw_plot_cache_begin (&self->cache, &sub);
 
-      style_colours (self, &fg, &bg);
-      cr = gtk_snapshot_append_cairo (sub, &bounds);
-      _lw_line_plot_draw (self, cr, gtk_widget_get_pango_context (widget), L, &fg, &bg);
-      cairo_destroy (cr);
-      self->node = gtk_snapshot_free_to_node (sub);
+      _lw_plot_style_from_widget (widget, &st);
+      _lw_line_plot_draw (self, cr, gtk_widget_get_pango_context (widget), L, &st);
+      _lw_plot_cache_end (&self->cache, sub, cr);
     }
-  if (self->node != NULL)
-    gtk_snapshot_append_node (snapshot, self->node);
+  if (self->cache.node != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache.node);
 }
 
 static void
@@ -160,13 +123,7 @@ lw_line_plot_size_allocate (GtkWidget *widget,
                             int        height,
                             int        baseline)
 {
-  LwLinePlot *self = LW_LINE_PLOT (widget);
-
-  if (self->layout.width != width || self->layout.height != height)
-    {
-      self->layout_ok = FALSE;
-      g_clear_pointer (&self->node, gsk_render_node_unref);
-    }
+  _lw_plot_cache_resize (&LW_LINE_PLOT (widget)->cache, width, height);
 }
 
 static void
@@ -187,8 +144,7 @@ lw_line_plot_measure (GtkWidget      *widget,
                       int            *minimum_baseline,
                       int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 120;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 400 : 240;
+  _lw_plot_measure (orientation, 200, 120, 400, 240, minimum, natural);
 }
 
 static void
@@ -250,7 +206,7 @@ lw_line_plot_dispose (GObject *object)
 {
   LwLinePlot *self = LW_LINE_PLOT (object);
 
-  g_clear_pointer (&self->node, gsk_render_node_unref);
+  g_clear_pointer (&self->cache.node, gsk_render_node_unref);
   G_OBJECT_CLASS (lw_line_plot_parent_class)->dispose (object);
 }
 
@@ -339,7 +295,7 @@ lw_line_plot_add_series (LwLinePlot    *self,
   else
     {
       s->palette = free_palette_colour (self);
-      s->colour = palette[s->palette];
+      s->colour = _lw_plot_palette[s->palette];
     }
   g_ptr_array_add (self->series, s);
   invalidate (self);
@@ -525,7 +481,7 @@ lw_line_plot_data_to_widget (LwLinePlot *self,
                              double     *wx,
                              double     *wy)
 {
-  const LwLinePlotLayout *L;
+  const LwPlotLayout *L;
 
   g_return_val_if_fail (LW_IS_LINE_PLOT (self), FALSE);
 
@@ -533,8 +489,8 @@ lw_line_plot_data_to_widget (LwLinePlot *self,
   if (!L->valid || !isfinite (x) || !isfinite (y) || (L->log_y && !(y > 0)))
     return FALSE;
   if (wx)
-    *wx = _lw_line_plot_map_x (L, x);
+    *wx = _lw_plot_map_x (L, x);
   if (wy)
-    *wy = _lw_line_plot_map_y (L, y);
+    *wy = _lw_plot_map_y (L, y);
   return TRUE;
 }

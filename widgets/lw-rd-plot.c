@@ -100,9 +100,7 @@ curve_copy (const LwRdCurve *curve)
 static void
 invalidate (LwRdPlot *self)
 {
-  self->layout_ok = FALSE;
-  g_clear_pointer (&self->static_node, gsk_render_node_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  _lw_plot_cache_invalidate (&self->cache, GTK_WIDGET (self));
 }
 
 static void
@@ -112,39 +110,16 @@ data_changed (LwRdPlot *self)
   invalidate (self);
 }
 
-static void
-style_from_widget (LwRdPlot      *self,
-                   LwRdPlotStyle *st)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
-
-  gtk_style_context_get_color (context, &st->fg);
-  /* libadwaita names the view background; plain GTK themes the base colour */
-  if (!gtk_style_context_lookup_color (context, "view_bg_color", &st->bg) &&
-      !gtk_style_context_lookup_color (context, "theme_base_color", &st->bg))
-    {
-      double lum = 0.2126 * st->fg.red + 0.7152 * st->fg.green + 0.0722 * st->fg.blue;
-      double v = lum > 0.5 ? 0.14 : 1.0;
-      st->bg = (GdkRGBA) { v, v, v, 1 };
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  st->paint_bg = FALSE;
-}
-
-static const LwRdPlotLayout *
+static const LwPlotLayout *
 ensure_layout (LwRdPlot *self)
 {
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GtkWidget *widget = GTK_WIDGET (self);
+  int width, height;
 
-  if (!self->layout_ok || self->layout.width != width || self->layout.height != height)
-    {
-      _lw_rd_plot_compute_layout (self, gtk_widget_get_pango_context (GTK_WIDGET (self)),
-                                  width, height, &self->layout);
-      self->layout_ok = TRUE;
-    }
-  return &self->layout;
+  if (_lw_plot_cache_needs_layout (&self->cache, widget, &width, &height))
+    _lw_rd_plot_compute_layout (self, gtk_widget_get_pango_context (widget), width, height,
+                                &self->cache.layout);
+  return &self->cache.layout;
 }
 
 /* Event handlers */
@@ -155,7 +130,7 @@ on_motion_cb (GtkEventControllerMotion *controller,
               double                    wy,
               LwRdPlot                 *self)
 {
-  const LwRdPlotLayout *L = ensure_layout (self);
+  const LwPlotLayout *L = ensure_layout (self);
   double best = HOVER_DIST * HOVER_DIST;
   int best_curve = -1;
   guint best_point = 0;
@@ -172,8 +147,8 @@ on_motion_cb (GtkEventControllerMotion *controller,
             if (!_lw_rd_plot_point_xy (&g_array_index (pc->curve->points, LwRdPoint, k),
                                        self->metric, L->log_x, &x, &y))
               continue;
-            dx = _lw_rd_plot_map_x (L, x) - wx;
-            dy = _lw_rd_plot_map_y (L, y) - wy;
+            dx = _lw_plot_map_x (L, x) - wx;
+            dy = _lw_plot_map_y (L, y) - wy;
             if (dx * dx + dy * dy <= best)
               {
                 best = dx * dx + dy * dy;
@@ -208,26 +183,25 @@ lw_rd_plot_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
 {
   LwRdPlot *self = LW_RD_PLOT (widget);
-  const LwRdPlotLayout *L = ensure_layout (self);
+  const LwPlotLayout *L = ensure_layout (self);
   PangoContext *pctx = gtk_widget_get_pango_context (widget);
   graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, L->width, L->height);
-  LwRdPlotStyle st;
+  LwPlotStyle st;
   cairo_t *cr;
 
   if (L->width <= 0 || L->height <= 0)
     return;
-  style_from_widget (self, &st);
-  if (self->static_node == NULL)
+  _lw_plot_style_from_widget (widget, &st);
+  if (self->cache.node == NULL)
     {
-      GtkSnapshot *sub = gtk_snapshot_new ();
+      GtkSnapshot *sub;
 
-      cr = gtk_snapshot_append_cairo (sub, &bounds);
+      cr = _lw_plot_cache_begin (&self->cache, &sub);
       _lw_rd_plot_draw_static (self, cr, pctx, L, &st);
-      cairo_destroy (cr);
-      self->static_node = gtk_snapshot_free_to_node (sub);
+      _lw_plot_cache_end (&self->cache, sub, cr);
     }
-  if (self->static_node != NULL)
-    gtk_snapshot_append_node (snapshot, self->static_node);
+  if (self->cache.node != NULL)
+    gtk_snapshot_append_node (snapshot, self->cache.node);
 
   if (L->valid && (isfinite (self->op_bpp) || self->hover_curve >= 0))
     {
@@ -244,13 +218,7 @@ lw_rd_plot_size_allocate (GtkWidget *widget,
                           int        height,
                           int        baseline)
 {
-  LwRdPlot *self = LW_RD_PLOT (widget);
-
-  if (self->layout.width != width || self->layout.height != height)
-    {
-      self->layout_ok = FALSE;
-      g_clear_pointer (&self->static_node, gsk_render_node_unref);
-    }
+  _lw_plot_cache_resize (&LW_RD_PLOT (widget)->cache, width, height);
 }
 
 static void
@@ -271,8 +239,7 @@ lw_rd_plot_measure (GtkWidget      *widget,
                     int            *minimum_baseline,
                     int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 150;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 320;
+  _lw_plot_measure (orientation, 200, 150, 480, 320, minimum, natural);
 }
 
 static void
@@ -322,7 +289,7 @@ lw_rd_plot_dispose (GObject *object)
 {
   LwRdPlot *self = LW_RD_PLOT (object);
 
-  g_clear_pointer (&self->static_node, gsk_render_node_unref);
+  g_clear_pointer (&self->cache.node, gsk_render_node_unref);
   G_OBJECT_CLASS (lw_rd_plot_parent_class)->dispose (object);
 }
 
@@ -384,7 +351,7 @@ lw_rd_plot_init (LwRdPlot *self)
 static guint
 free_colour (LwRdPlot *self)
 {
-  for (guint c = 0; c < G_N_ELEMENTS (_lw_rd_plot_palette); c++)
+  for (guint c = 0; c < LW_PLOT_N_COLOURS; c++)
     {
       gboolean used = FALSE;
 
@@ -393,7 +360,7 @@ free_colour (LwRdPlot *self)
       if (!used)
         return c;
     }
-  return self->curves->len % G_N_ELEMENTS (_lw_rd_plot_palette);
+  return self->curves->len % LW_PLOT_N_COLOURS;
 }
 
 /* Public API */
@@ -536,7 +503,7 @@ lw_rd_plot_data_to_widget (LwRdPlot *self,
                            double   *wx,
                            double   *wy)
 {
-  const LwRdPlotLayout *L;
+  const LwPlotLayout *L;
 
   g_return_val_if_fail (LW_IS_RD_PLOT (self), FALSE);
 
@@ -544,9 +511,9 @@ lw_rd_plot_data_to_widget (LwRdPlot *self,
   if (!L->valid || (L->log_x && !(bpp > 0)))
     return FALSE;
   if (wx)
-    *wx = _lw_rd_plot_map_x (L, bpp);
+    *wx = _lw_plot_map_x (L, bpp);
   if (wy)
-    *wy = _lw_rd_plot_map_y (L, value);
+    *wy = _lw_plot_map_y (L, value);
   return TRUE;
 }
 
@@ -592,12 +559,12 @@ export_draw (LwRdPlot        *self,
   const PangoFontDescription *font =
     pango_context_get_font_description (gtk_widget_get_pango_context (GTK_WIDGET (self)));
   cairo_font_options_t *options = cairo_font_options_create ();
-  const LwRdPlotStyle st = {
+  const LwPlotStyle st = {
     .fg = { 0.18, 0.18, 0.2, 1 },
     .bg = { 1, 1, 1, 1 },
     .paint_bg = TRUE,
   };
-  LwRdPlotLayout L;
+  LwPlotLayout L;
 
   /* the widget's font at the screen's 96 dpi, so text takes the share of the plot it takes
    * on screen; unhinted metrics so the vector formats lay out like the PNG */

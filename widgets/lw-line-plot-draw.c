@@ -40,30 +40,26 @@ place_legend (LwLinePlot   *self,
   static const LwPlotCorner order[4] = {
     LW_PLOT_TOP_RIGHT, LW_PLOT_BOTTOM_RIGHT, LW_PLOT_TOP_LEFT, LW_PLOT_BOTTOM_LEFT,
   };
+  g_autoptr (GArray) sample = g_array_new (FALSE, FALSE, sizeof (LwLinePoint));
   g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  g_autoptr (GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint i = 0; i < self->series->len; i++)
     {
       LwLineSeries *s = g_ptr_array_index (self->series, i);
       guint stride = MAX (1, s->points->len / 2000);
 
-      if (series_in_legend (s))
-        g_ptr_array_add (names, s->name);
       for (guint k = 0; k < s->points->len; k += stride)
         {
           const LwLinePoint *p = &g_array_index (s->points, LwLinePoint, k);
-          double pxy[2];
 
-          if (!point_drawable (p, L->log_y) || p->x < L->x_lo || p->x > L->x_hi)
-            continue;
-          pxy[0] = _lw_plot_map_x (L, p->x);
-          pxy[1] = _lw_plot_map_y (L, p->y);
-          g_array_append_vals (xy, pxy, 2);
+          /* points outside a fixed x range are not drawn */
+          if (point_drawable (p, L->log_y) && p->x >= L->x_lo && p->x <= L->x_hi)
+            g_array_append_val (sample, *p);
         }
+      if (series_in_legend (s))
+        g_ptr_array_add (names, s->name);
     }
-  _lw_plot_place_legend (L, text, (const char *const *) names->pdata, names->len, order,
-                         (const double *) xy->data, xy->len / 2, 4);
+  _lw_plot_place_legend (L, text, names, sample, order, 4);
 }
 
 gboolean
@@ -212,7 +208,8 @@ draw_series (LwLinePlot         *self,
   /* markers while the points are far enough apart to tell them apart */
   markers = s->n_drawable <= 1 ||
             (s->x_max > s->x_min &&
-             (_lw_plot_map_x (L, s->x_max) - _lw_plot_map_x (L, s->x_min)) / (s->n_drawable - 1) >= MARKER_SPACING);
+             (_lw_plot_map_x (L, s->x_max) - _lw_plot_map_x (L, s->x_min)) / (s->n_drawable - 1) >=
+               MARKER_SPACING);
   if (!markers)
     return;
   for (guint k = 0; k < s->points->len; k++)
@@ -222,7 +219,8 @@ draw_series (LwLinePlot         *self,
       if (!point_drawable (p, L->log_y))
         continue;
       cairo_new_sub_path (cr);
-      cairo_arc (cr, _lw_plot_map_x (L, p->x), _lw_plot_map_y (L, p->y), MARKER_RADIUS, 0, 2 * G_PI);
+      cairo_arc (cr, _lw_plot_map_x (L, p->x), _lw_plot_map_y (L, p->y), MARKER_RADIUS, 0,
+                 2 * G_PI);
     }
   cairo_fill (cr);
 }

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * lw-line-plot.c is the widget (series, properties, snapshot, API); lw-line-plot-draw.c lays
- * the plot out (axes, nice ticks, legend corner) and draws it into a cairo context.
+ * the plot out (axes, nice ticks, legend corner) and draws it into a cairo context, with the
+ * frame (layout steps, axes, legend box, node cache) from lw-plot-paint.h.
  */
 #pragma once
 
@@ -14,13 +15,11 @@ G_BEGIN_DECLS
 #define LINE_WIDTH     1.5
 #define MARKER_RADIUS  2.5
 #define MARKER_SPACING 8.0   /* markers only while points are at least this far apart */
-/* series take the palette's first six colours, then repeat them */
+/* series take the shared palette's first six colours, then repeat them: the line plot had
+ * six before the palette was shared with LwRdPlot, and a seventh series stays blue */
 #define N_SERIES_COLOURS 6
 
-typedef struct
-{
-  double x, y;
-} LwLinePoint;
+typedef LwPlotPoint LwLinePoint;
 
 typedef struct
 {

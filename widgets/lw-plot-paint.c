@@ -170,29 +170,38 @@ _lw_plot_layout_frame (LwPlotLayout *L,
 void
 _lw_plot_place_legend (LwPlotLayout       *L,
                        PangoLayout        *text,
-                       const char *const  *names,
-                       guint               n_names,
+                       GPtrArray          *names,
+                       GArray             *points,
                        const LwPlotCorner  order[4],
-                       const double       *xy,
-                       guint               n_points,
                        double              margin)
 {
+  g_autofree LwPlotPoint *px = NULL;
   double w = 0, tw, best_x = 0, best_y = 0;
   guint best = G_MAXUINT;
 
   L->lw = 0;
-  if (n_names == 0)
+  if (names->len == 0)
     return;
-  for (guint i = 0; i < n_names; i++)
+  for (guint i = 0; i < names->len; i++)
     {
-      _lw_plot_text_size (text, names[i], &tw, NULL);
+      _lw_plot_text_size (text, g_ptr_array_index (names, i), &tw, NULL);
       w = MAX (w, tw);
     }
   w += LW_PLOT_LEGEND_SWATCH + 3 * 6.0;
-  L->lh = n_names * L->line_h + 2 * 4.0;
+  L->lh = names->len * L->line_h + 2 * 4.0;
   if (w > L->aw - 2 * LW_PLOT_PAD || L->lh > L->ah - 2 * LW_PLOT_PAD)
     return;
   L->lw = w;
+
+  /* surface positions once, not once per corner */
+  px = g_new (LwPlotPoint, MAX (points->len, 1));
+  for (guint k = 0; k < points->len; k++)
+    {
+      const LwPlotPoint *p = &g_array_index (points, LwPlotPoint, k);
+
+      px[k].x = _lw_plot_map_x (L, p->x);
+      px[k].y = _lw_plot_map_y (L, p->y);
+    }
 
   for (int c = 0; c < 4; c++)
     {
@@ -202,14 +211,10 @@ _lw_plot_place_legend (LwPlotLayout       *L,
       double y = bottom ? L->ay + L->ah - LW_PLOT_PAD - L->lh : L->ay + LW_PLOT_PAD;
       guint covered = 0;
 
-      for (guint k = 0; k < n_points; k++)
-        {
-          double px = xy[2 * k], py = xy[2 * k + 1];
-
-          if (px > x - margin && px < x + L->lw + margin && py > y - margin &&
-              py < y + L->lh + margin)
-            covered++;
-        }
+      for (guint k = 0; k < points->len; k++)
+        if (px[k].x > x - margin && px[k].x < x + L->lw + margin && px[k].y > y - margin &&
+            px[k].y < y + L->lh + margin)
+          covered++;
       /* on a tie the earlier corner in `order` keeps the legend */
       if (covered < best)
         {

@@ -28,6 +28,11 @@ extern const GdkRGBA _lw_plot_palette[LW_PLOT_N_COLOURS];
 
 typedef struct
 {
+  double x, y;                  /* data units */
+} LwPlotPoint;
+
+typedef struct
+{
   gboolean valid;               /* there are axes */
   int      width, height;       /* of the surface drawn into */
   double   ax, ay, aw, ah;      /* plot area */
@@ -80,18 +85,18 @@ double   _lw_plot_map_y             (const LwPlotLayout *L, double y);
  * line height. Axis ticks: nice linear ticks (grown to whole ticks with `extend`), or 1-2-5
  * log ticks that fall back to linear ones within a narrow range. Frame sets the plot area
  * from the y tick labels in L->yt and which axis titles there are: FALSE when too small.
- * Place legend sizes the legend for `names` and puts it in the first corner of `order` that
- * covers the fewest of the points `xy` (x, y pairs in surface coordinates), a point counting
- * within `margin` px of the box; no legend (L->lw = 0) without names or room. */
+ * Place legend sizes the legend for `names` (const char *) and puts it in the first corner of
+ * `order` that covers the fewest of `points` (LwPlotPoint in data units, all drawable on these
+ * axes), a point counting within `margin` px of the box; no legend (L->lw = 0) without names
+ * or room. */
 void     _lw_plot_layout_init       (LwPlotLayout *L, PangoLayout *text, int width, int height);
 gboolean _lw_plot_axis_ticks        (double lo, double hi, gboolean log, guint target,
                                      gboolean extend, LwTicks *ticks);
 gboolean _lw_plot_layout_frame      (LwPlotLayout *L, PangoLayout *text, gboolean x_title,
                                      gboolean y_title);
-void     _lw_plot_place_legend      (LwPlotLayout *L, PangoLayout *text,
-                                     const char *const *names, guint n_names,
-                                     const LwPlotCorner order[4], const double *xy,
-                                     guint n_points, double margin);
+void     _lw_plot_place_legend      (LwPlotLayout *L, PangoLayout *text, GPtrArray *names,
+                                     GArray *points, const LwPlotCorner order[4],
+                                     double margin);
 
 /* `message` in the middle of the surface, faded */
 void     _lw_plot_draw_placeholder  (cairo_t *cr, PangoLayout *text, const LwPlotLayout *L,

@@ -73,29 +73,25 @@ place_legend (LwRdPlot     *self,
   static const LwPlotCorner order[4] = {
     LW_PLOT_BOTTOM_RIGHT, LW_PLOT_TOP_LEFT, LW_PLOT_TOP_RIGHT, LW_PLOT_BOTTOM_LEFT,
   };
-  g_autoptr (GPtrArray) names = g_ptr_array_new ();
-  g_autoptr (GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GPtrArray) codecs = g_ptr_array_sized_new (self->curves->len);
+  g_autoptr (GArray) points = g_array_new (FALSE, FALSE, sizeof (LwPlotPoint));
 
   for (guint i = 0; i < self->curves->len; i++)
     {
-      LwRdPlotCurve *pc = g_ptr_array_index (self->curves, i);
+      const LwRdCurve *curve = ((LwRdPlotCurve *) g_ptr_array_index (self->curves, i))->curve;
 
-      g_ptr_array_add (names, pc->curve->codec ? pc->curve->codec : "");
-      for (guint k = 0; k < pc->curve->points->len; k++)
+      g_ptr_array_add (codecs, curve->codec ? curve->codec : "");
+      for (guint k = 0; k < curve->points->len; k++)
         {
-          double pxy[2];
+          LwPlotPoint p;
 
-          if (!_lw_rd_plot_point_xy (&g_array_index (pc->curve->points, LwRdPoint, k),
-                                     self->metric, L->log_x, &pxy[0], &pxy[1]))
-            continue;
-          pxy[0] = _lw_plot_map_x (L, pxy[0]);
-          pxy[1] = _lw_plot_map_y (L, pxy[1]);
-          g_array_append_vals (xy, pxy, 2);
+          if (_lw_rd_plot_point_xy (&g_array_index (curve->points, LwRdPoint, k), self->metric,
+                                    L->log_x, &p.x, &p.y))
+            g_array_append_val (points, p);
         }
     }
   /* a marker touching the box counts as covered */
-  _lw_plot_place_legend (L, text, (const char *const *) names->pdata, names->len, order,
-                         (const double *) xy->data, xy->len / 2, MARKER_RADIUS);
+  _lw_plot_place_legend (L, text, codecs, points, order, MARKER_RADIUS);
 }
 
 gboolean

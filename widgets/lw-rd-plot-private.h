@@ -3,7 +3,8 @@
  *
  * lw-rd-plot.c is the widget (API, properties, events, snapshot, export);
  * lw-rd-plot-draw.c lays the plot out and draws it into any cairo context, so the snapshot
- * and the exported file come from the same code.
+ * and the exported file come from the same code; the frame (layout steps, axes, legend box,
+ * node cache) comes from lw-plot-paint.h.
  */
 #pragma once
 

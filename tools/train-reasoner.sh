@@ -3,9 +3,10 @@
 # models of the reasoning page, with the CLI's trainer (research/reasoning.md §3.3 recipes:
 # AdamW, lr 1e-3 with 100 warmup steps and cosine decay to a tenth, batch 64, clip 1).
 # Training problems come from the deterministic generator (core/lw-reason-data.h), with the
-# held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 + 23 min for CoLaR
-# and 10 min for no-CoT on these machines (measured with other work running). Checkpoints (with optimiser state, for
-# resuming with --from) go to a scratch folder; `reason export` keeps the models.
+# held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 + 26 + 19 min for
+# CoLaR and 10 min for no-CoT on these machines (measured with other work running).
+# Checkpoints (with optimiser state, for resuming with --from) go to a scratch folder;
+# `reason export` keeps the models.
 # Usage: tools/train-reasoner.sh [BUILDDIR] [SCRATCH]   (from the repository root)
 set -eu
 build=${1:-build}
@@ -22,10 +23,13 @@ cli="$build/cli/latent-workbench-cli"
 # another +1 to +7 points
 "$cli" reason train --stage colar --from "$scratch/colar7k.safetensors" --steps 9000 \
   --out "$scratch/colar9k.safetensors" --threads 2
-# and 4,000 more (schedule recomputed for 13,000; one thread, 23 min with other work
-# running): +4.6 to +7.8 points, and CoLaR now beats no-CoT at every c
+# and 4,000 more (schedule recomputed for 13,000; one thread, 26 min with other work
+# running): +4.2 to +7.8 points, and CoLaR now beats no-CoT at every c
 "$cli" reason train --stage colar --from "$scratch/colar9k.safetensors" --steps 13000 \
-  --out "$scratch/colar.safetensors" --threads 1
+  --out "$scratch/colar13k.safetensors" --threads 1
+# and 4,000 more (schedule recomputed for 17,000; two threads, 19 min): +3.2 to +8.4 points
+"$cli" reason train --stage colar --from "$scratch/colar13k.safetensors" --steps 17000 \
+  --out "$scratch/colar.safetensors" --threads 2
 "$cli" reason train --stage nocot --out "$scratch/nocot.safetensors" --threads 1
 # the models, each with the training curve its runs recorded (tools/reason-logs/ holds the
 # logs of the shipped runs, which predate curves in the checkpoints)

@@ -405,6 +405,43 @@ test_cancel (void)
   g_assert_cmpuint (lw_reason_trainer_step (t), ==, 2);
 }
 
+/* The models shipped in data/models/ (tools/train-reasoner.sh): each loads as its stage with
+ * its training curve, and the first 50 test problems are answered about as well as the
+ * README's table says (greedy decoding is deterministic: these counts move only when the
+ * models are retrained) */
+static void
+test_shipped (void)
+{
+  const struct { const char *name; LwReasonStage stage; guint speed; double min_acc; } m[] = {
+    { "reason-cot.safetensors", LW_REASON_STAGE_COT, 1, 0.5 },
+    { "reason-nocot.safetensors", LW_REASON_STAGE_NO_COT, 1, 0.0 },
+    { "reason-colar.safetensors", LW_REASON_STAGE_COLAR, 1, 0.5 },
+    { "reason-colar.safetensors", LW_REASON_STAGE_COLAR, 2, 0.25 },
+  };
+  g_autoptr (LwReasonTestSet) set = lw_reason_test_set_new (LW_REASON_TEST_SEED, 50);
+  for (guint i = 0; i < G_N_ELEMENTS (m); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "models",
+                                                     m[i].name, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (LwReasoner) r = lw_reasoner_load (path, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (lw_reasoner_stage (r), ==, m[i].stage);
+      g_assert_nonnull (lw_reasoner_curve (r));
+      g_assert_cmpuint (lw_train_curve_n_rows (lw_reasoner_curve (r)), >, 50);
+      LwReasonGenConfig gen;
+      LwReasonEval ev;
+      lw_reason_gen_config_init (&gen);
+      gen.speed = m[i].speed;
+      g_assert_true (lw_reasoner_evaluate (r, set, 50, 1, &gen, NULL, NULL, NULL, &ev, &error));
+      g_assert_no_error (error);
+      if (g_test_verbose ())
+        g_printerr ("%s c=%u: %.0f %% on 50\n", m[i].name, m[i].speed, 100 * ev.accuracy);
+      g_assert_cmpfloat (ev.accuracy, >=, m[i].min_acc);
+      g_assert_cmpfloat (ev.answered, >, 0.9);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,5 +457,6 @@ main (int argc, char **argv)
   g_test_add_func ("/reasoner/train/cancel", test_cancel);
   g_test_add_func ("/reasoner/checkpoint/resume", test_checkpoint_resume);
   g_test_add_func ("/reasoner/checkpoint/bad", test_bad_checkpoints);
+  g_test_add_func ("/reasoner/shipped", test_shipped);
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include "cli-common.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,4 +212,50 @@ cli_param_type_name (LwParamType type)
     default:
       return "unknown";
     }
+}
+
+char *
+cli_format_duration (double s)
+{
+  if (!isfinite (s) || s < 0)
+    return g_strdup ("?");
+  guint64 t = (guint64) (s + 0.5);
+  if (t >= 3600)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "h%02um", t / 3600, (guint) (t % 3600 / 60));
+  if (t >= 60)
+    return g_strdup_printf ("%um%02us", (guint) (t / 60), (guint) (t % 60));
+  return g_strdup_printf ("%us", (guint) t);
+}
+
+static volatile sig_atomic_t interrupted;
+static struct sigaction previous_sigint;
+
+static void
+on_sigint (int sig)
+{
+  interrupted = 1;
+  /* a second Ctrl-C is not caught */
+  signal (sig, SIG_DFL);
+}
+
+void
+cli_sigint_catch (void)
+{
+  struct sigaction sa = { 0 };
+  interrupted = 0;
+  sa.sa_handler = on_sigint;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, &previous_sigint);
+}
+
+void
+cli_sigint_release (void)
+{
+  sigaction (SIGINT, &previous_sigint, NULL);
+}
+
+gboolean
+cli_interrupted (void)
+{
+  return interrupted != 0;
 }

@@ -75,4 +75,13 @@ char     *cli_format_double (double value, int decimals);
 const char *cli_media_kind_name (LwMediaKind kind);
 const char *cli_param_type_name (LwParamType type);
 
+/* A duration for progress lines: "42s", "3m07s", "1h05m"; "?" when unknown */
+char    *cli_format_duration (double seconds);
+
+/* Ctrl-C during training: cli_sigint_catch makes the first SIGINT only set a flag (a second
+ * one is not caught) until cli_sigint_release; cli_interrupted reads the flag */
+void     cli_sigint_catch    (void);
+void     cli_sigint_release  (void);
+gboolean cli_interrupted     (void);
+
 G_END_DECLS

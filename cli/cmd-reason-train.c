@@ -12,7 +12,6 @@
 #include "cmd-reason-private.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,28 +21,6 @@
 #define CHECKPOINT_EVERY 250
 #define PRINT_EVERY 25
 #define PRINT_EVERY_RL 4
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  interrupted = 1;
-  signal (sig, SIG_DFL);   /* a second Ctrl-C is not caught */
-}
-
-static char *
-format_duration (double s)
-{
-  if (!isfinite (s) || s < 0)
-    return g_strdup ("?");
-  guint64 t = (guint64) (s + 0.5);
-  if (t >= 3600)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "h%02um", t / 3600, (guint) (t % 3600 / 60));
-  if (t >= 60)
-    return g_strdup_printf ("%um%02us", (guint) (t / 60), (guint) (t % 60));
-  return g_strdup_printf ("%us", (guint) t);
-}
 
 /* ---- train --------------------------------------------------------------------------------- */
 
@@ -60,7 +37,7 @@ on_train_progress (const LwReasonTrainProgress *p, gpointer user_data)
   TrainUi *ui = user_data;
   guint every = ui->rl ? PRINT_EVERY_RL : PRINT_EVERY;
   if (p->step % every != 0 && p->step != p->steps && p->step != 1)
-    return !interrupted;
+    return !cli_interrupted ();
   if (ui->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -98,8 +75,8 @@ on_train_progress (const LwReasonTrainProgress *p, gpointer user_data)
     }
   else
     {
-      g_autofree char *elapsed = format_duration (p->elapsed_s);
-      g_autofree char *eta = format_duration (p->eta_s);
+      g_autofree char *elapsed = cli_format_duration (p->elapsed_s);
+      g_autofree char *eta = cli_format_duration (p->eta_s);
       if (ui->rl)
         g_printerr ("step %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "  reward %.3f  "
                     "accuracy %.3f  #L %.1f  surrogate %.4f + %.4f  clipped %.1f %%  "
@@ -115,7 +92,7 @@ on_train_progress (const LwReasonTrainProgress *p, gpointer user_data)
         g_printerr ("step %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "  loss %.4f  lr %.2e  "
                     "elapsed %s  ETA %s\n", p->step, p->steps, p->loss, p->lr, elapsed, eta);
     }
-  return !interrupted;
+  return !cli_interrupted ();
 }
 
 int
@@ -260,14 +237,10 @@ _cli_reason_train (int argc, char **argv)
 
   TrainUi ui = { .json = json, .colar = stage == LW_REASON_STAGE_COLAR,
                  .rl = stage == LW_REASON_STAGE_RL };
-  interrupted = 0;
-  struct sigaction sa = { 0 }, old;
-  sa.sa_handler = on_sigint;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, &old);
+  cli_sigint_catch ();
   gboolean ok = lw_reason_trainer_run (trainer, on_train_progress, &ui, out, CHECKPOINT_EVERY,
                                        NULL, &error);
-  sigaction (SIGINT, &old, NULL);
+  cli_sigint_release ();
   guint64 done = lw_reason_trainer_step (trainer);
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {

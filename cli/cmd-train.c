@@ -13,7 +13,6 @@
 #include "cli-common.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,34 +24,11 @@
 /* text progress: a line every this many steps (and on every validation) */
 #define PRINT_EVERY 10
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  interrupted = 1;
-  /* a second Ctrl-C is not caught */
-  signal (sig, SIG_DFL);
-}
-
 typedef struct
 {
   gboolean json;
   double   best_gain;
 } TrainUi;
-
-static char *
-format_duration (double s)
-{
-  if (!isfinite (s) || s < 0)
-    return g_strdup ("?");
-  guint64 t = (guint64) (s + 0.5);
-  if (t >= 3600)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT "h%02um", t / 3600, (guint) (t % 3600 / 60));
-  if (t >= 60)
-    return g_strdup_printf ("%um%02us", (guint) (t / 60), (guint) (t % 60));
-  return g_strdup_printf ("%us", (guint) t);
-}
 
 static void
 print_json_line (const LwDecoderTrainProgress *p)
@@ -95,8 +71,8 @@ on_progress (const LwDecoderTrainProgress *p, gpointer user_data)
     }
   else if (p->has_eval || p->step % PRINT_EVERY == 0 || p->step == p->steps)
     {
-      g_autofree char *elapsed = format_duration (p->elapsed_s);
-      g_autofree char *eta = format_duration (p->eta_s);
+      g_autofree char *elapsed = cli_format_duration (p->elapsed_s);
+      g_autofree char *eta = cli_format_duration (p->eta_s);
       GString *line = g_string_new (NULL);
       g_string_append_printf (line, "step %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT
                               "  loss %.3f  lr %.2e", p->step, p->steps, p->loss, p->lr);
@@ -108,7 +84,7 @@ on_progress (const LwDecoderTrainProgress *p, gpointer user_data)
       g_printerr ("%s\n", line->str);
       g_string_free (line, TRUE);
     }
-  return !interrupted;
+  return !cli_interrupted ();
 }
 
 static gboolean
@@ -302,14 +278,10 @@ cmd_train_decoder (int argc, char **argv)
                 config.steps);
 
   TrainUi ui = { .json = json, .best_gain = -INFINITY };
-  interrupted = 0;
-  struct sigaction sa = { 0 }, old;
-  sa.sa_handler = on_sigint;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, &old);
+  cli_sigint_catch ();
   gboolean ok = lw_decoder_trainer_run (trainer, on_progress, &ui, out, CHECKPOINT_EVERY, NULL,
                                         &error);
-  sigaction (SIGINT, &old, NULL);
+  cli_sigint_release ();
 
   guint64 done = lw_decoder_trainer_step (trainer);
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

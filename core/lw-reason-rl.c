@@ -61,7 +61,6 @@ typedef struct
   LwReasonRun  run;
   LwColarTrace trace;
   double       reward, advantage;
-  guint        question;     /* index into the step's questions */
 } Rollout;
 
 struct _LwReasonRl
@@ -75,7 +74,6 @@ struct _LwReasonRl
   float       *embeds, *dhidden;    /* [minibatch · T_MAX, d] */
   float       *x, *dmu, *dls, *dx;  /* [minibatch · T_MAX, d]: latent positions */
   int         *rows;                /* latent k of the minibatch → its hidden row */
-  double      *weight;              /* per latent: A's rollout and the aggregation weight */
 };
 
 LwReasonRl *
@@ -101,7 +99,6 @@ _lw_reason_rl_new (LwReasoner *r, const LwReasonTrainConfig *config)
   rl->dls = g_new (float, rows * C);
   rl->dx = g_new (float, rows * C);
   rl->rows = g_new (int, rows);
-  rl->weight = g_new (double, rows);
   return rl;
 }
 
@@ -120,7 +117,6 @@ _lw_reason_rl_free (LwReasonRl *rl)
   g_free (rl->dls);
   g_free (rl->dx);
   g_free (rl->rows);
-  g_free (rl->weight);
   g_free (rl);
 }
 
@@ -138,6 +134,15 @@ rollout_usable (const Rollout *o, guint max_t)
   return o->advantage != 0.0 && o->run.n_latent >= 1 && o->trace.n_answer >= 1 &&
          o->run.n_prompt + o->trace.n_answer <= o->run.n_ids &&
          rollout_len (o) <= max_t;
+}
+
+/* The loss weight of each of rollout o's terms in a minibatch of n: the mean over its latents
+ * and answer tokens, or their sum / 32; then the mean over the minibatch */
+static double
+term_weight (const LwReasonTrainConfig *config, const Rollout *o, guint n)
+{
+  double terms = config->rl_token_mean ? o->run.n_latent + o->trace.n_answer : SUM_DIVISOR;
+  return 1.0 / (terms * n);
 }
 
 typedef struct
@@ -168,7 +173,6 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
       const Rollout *o = list[b];
       float *row = rl->embeds + (gsize) b * T * C;
       guint P = o->run.n_prompt, L = o->run.n_latent, A = o->trace.n_answer;
-      double w = config->rl_token_mean ? 1.0 / ((double) (L + A) * n) : 1.0 / (SUM_DIVISOR * n);
       for (guint j = 0; j < P; j++)
         memcpy (row + (gsize) j * C, wte + (gsize) o->run.ids[j] * C, C * sizeof (float));
       for (guint k = 0; k < L; k++, K++)
@@ -177,7 +181,6 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
           for (gsize i = 0; i < C; i++)
             row[(P + k) * C + i] = (float) (z[i] * r->embeds_std);
           rl->rows[K] = (int) ((gsize) b * T + P - 1 + k);   /* latent k is predicted here */
-          rl->weight[K] = w;
         }
       for (guint j = 0; j + 1 < A; j++)
         memcpy (row + (gsize) (P + L + j) * C, wte + (gsize) o->run.ids[P + j] * C,
@@ -199,6 +202,7 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
   for (guint b = 0; b < n; b++)
     {
       const Rollout *o = list[b];
+      double w = term_weight (config, o, n);
       for (guint k = 0; k < o->run.n_latent; k++, K++)
         {
           const float *z = o->trace.z + (gsize) k * C;
@@ -207,11 +211,11 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
           gboolean clipped;
           double term = lw_reason_ppo_term (logp, o->trace.latent_logp[k], o->advantage, eps,
                                             &d, &clipped);
-          sur->latent += rl->weight[K] * term;
+          sur->latent += w * term;
           sur->terms++;
           sur->clipped += clipped;
           /* d log p / dμ = (z − μ)/σ² / d;  d log p / d log σ = (((z − μ)/σ)² − 1) / d */
-          double g = d * rl->weight[K] / (double) C;
+          double g = d * w / (double) C;
           for (gsize i = 0; i < C; i++)
             {
               double inv = exp (-(double) s[i]);
@@ -236,7 +240,7 @@ minibatch_backward (LwReasonRl *rl, const LwReasonTrainConfig *config, Rollout *
     {
       const Rollout *o = list[b];
       guint P = o->run.n_prompt, L = o->run.n_latent, A = o->trace.n_answer;
-      double w = config->rl_token_mean ? 1.0 / ((double) (L + A) * n) : 1.0 / (SUM_DIVISOR * n);
+      double w = term_weight (config, o, n);
       for (guint j = 0; j < A; j++)
         {
           gsize pos = (gsize) b * T + P + L + j - 1;
@@ -274,10 +278,6 @@ _lw_reason_rl_rollouts (LwReasonRl *rl, const LwReasonTrainConfig *config,
 {
   LwReasoner *r = rl->r;
   guint Q = config->batch, G = config->rl_group;
-  guint choices[LW_REASON_MAX_SPEED], n_choices = 0;
-  for (guint k = 1; k <= LW_REASON_MAX_SPEED; k++)
-    if (config->speed_mask & (1u << (k - 1)))
-      choices[n_choices++] = k;
 
   /* 1–2: rollouts */
   double reward_sum = 0.0, correct = 0.0, latents = 0.0;
@@ -285,7 +285,7 @@ _lw_reason_rl_rollouts (LwReasonRl *rl, const LwReasonTrainConfig *config,
     {
       LwReasonGenConfig gen;
       lw_reason_gen_config_init (&gen);
-      gen.speed = choices[lw_rng_below (rng, n_choices)];
+      gen.speed = _lw_reason_draw_speed (config->speed_mask, rng);
       gen.temperature = 1.0;
       gen.top_p = config->rl_top_p;
       gen.latent_temperature = config->rl_latent_temperature;
@@ -296,7 +296,6 @@ _lw_reason_rl_rollouts (LwReasonRl *rl, const LwReasonTrainConfig *config,
         {
           Rollout *o = &rl->rollouts[q * G + g];
           gen.seed = lw_rng_next (rng);
-          o->question = q;
           if (!_lw_reasoner_run_traced (r, problems[q].question, problems[q].n_question, &gen,
                                         &o->run, &o->trace, error))
             return FALSE;

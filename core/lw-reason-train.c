@@ -292,6 +292,17 @@ token_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
   return TRUE;
 }
 
+guint
+_lw_reason_draw_speed (guint speed_mask, LwRng *rng)
+{
+  guint choices[LW_REASON_MAX_SPEED], n = 0;
+  for (guint k = 1; k <= LW_REASON_MAX_SPEED; k++)
+    if (speed_mask & (1u << (k - 1)))
+      choices[n++] = k;
+  g_return_val_if_fail (n > 0, 1);
+  return choices[lw_rng_below (rng, n)];
+}
+
 static gboolean
 train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
 {
@@ -323,11 +334,7 @@ train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
   lw_nn_params_zero_grad (params);
   if (r->head != NULL)
     {
-      guint choices[LW_REASON_MAX_SPEED], n = 0;
-      for (guint k = 1; k <= LW_REASON_MAX_SPEED; k++)
-        if (c->speed_mask & (1u << (k - 1)))
-          choices[n++] = k;
-      pr->speed = choices[lw_rng_below (&rng, n)];
+      pr->speed = _lw_reason_draw_speed (c->speed_mask, &rng);
       lw_nn_params_zero_grad (r->head);
       if (!_lw_colar_train_step (t->colar, c, t->problems, c->batch, pr->speed, &rng, pr,
                                  error))

@@ -82,6 +82,10 @@ gboolean      _lw_colar_train_step (LwColarTrain *train, const LwReasonTrainConf
                                     LwRng *rng, LwReasonTrainProgress *progress,
                                     GError **error);
 
+/* A compression factor drawn uniformly from the bits of speed_mask (bit c − 1 = c), with one
+ * lw_rng_below draw (lw-reason-train.c) */
+guint _lw_reason_draw_speed (guint speed_mask, LwRng *rng);
+
 /* GRPO's step (lw-reason-rl.c): rollouts of the `batch` questions, then one pass of
  * minibatch updates with opt and head_opt at rate lr; fills progress's loss, latent,
  * answer_loss, reward, accuracy, mean_latent, clip_frac, grad_norm (mean over updates) and

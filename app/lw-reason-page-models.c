@@ -152,7 +152,7 @@ append_meta (GString          *out,
     g_string_append_printf (out, "\n%s: %s", title, value);
 }
 
-/* Everything a checkpoint says about how it was made; the trainer keeps no curves in it */
+/* Everything a checkpoint says about how it was made (its curve is in the Training view) */
 char *
 _lw_reason_models_details (LwReasonModels *models,
                            LwReasonStage   stage)
@@ -184,11 +184,12 @@ _lw_reason_models_details (LwReasonModels *models,
   append_meta (out, m, _("Entropy weight"), "lw.reason.colar.entropy_weight");
   append_meta (out, m, _("Compression factors (bit mask)"), "lw.reason.colar.speed_mask");
   append_meta (out, m, _("Deterministic head"), "lw.reason.colar.deterministic");
+  append_meta (out, m, _("Latent head width"), "lw.reason.model.latent_dim");
+  append_meta (out, m, _("c drawn per sequence"), "lw.reason.colar.mix_speeds");
+  append_meta (out, m, _("Embeddings trained"), "lw.reason.colar.train_embeddings");
   append_meta (out, m, _("Embedding scale"), "lw.reason.embeds_std");
   append_meta (out, m, _("Started from"), "lw.reason.colar.from");
   append_meta (out, m, _("CoT steps before"), "lw.reason.colar.cot_steps");
   append_meta (out, m, _("Command"), "lw.reason.command");
-  g_string_append (out, _("\n\nTraining curves are not stored in checkpoints; the trainer’s "
-                          "--json output has them."));
   return g_string_free (out, FALSE);
 }

@@ -104,7 +104,8 @@ _cli_reason_train (int argc, char **argv)
   double lr = 0.0, entropy_weight = 0.0, latent_weight = 1.0, clip_eps = 0.2, top_p = 0.9;
   double latent_temperature = 1.0;
   gboolean json = FALSE, deterministic = FALSE, mean_pool = FALSE, no_chain_labels = FALSE;
-  gboolean length_penalty = FALSE, sum_loss = FALSE;
+  gboolean length_penalty = FALSE, sum_loss = FALSE, mix_speeds = FALSE, train_embeddings = FALSE;
+  int head_width = 0;
   const GOptionEntry entries[] = {
     { "stage", 0, 0, G_OPTION_ARG_STRING, &stage_name, "Training stage",
       "cot|nocot|colar|rl" },
@@ -133,6 +134,12 @@ _cli_reason_train (int argc, char **argv)
       "colar: merge by the mean instead of sum/√n (\"-MP\" ablation)", NULL },
     { "no-chain-labels", 0, 0, G_OPTION_ARG_NONE, &no_chain_labels,
       "colar: no CE labels inside the latent chain (\"-OC\" ablation)", NULL },
+    { "mix-speeds", 0, 0, G_OPTION_ARG_NONE, &mix_speeds,
+      "colar: draw c per sequence, not per batch (not CoLaR's recipe)", NULL },
+    { "train-embeddings", 0, 0, G_OPTION_ARG_NONE, &train_embeddings,
+      "colar: fine-tune the embeddings and tied head too (CoLaR freezes them)", NULL },
+    { "head-width", 0, 0, G_OPTION_ARG_INT, &head_width,
+      "colar: the latent head's inner width when starting from cot (the model's d)", "N" },
     { "group", 0, 0, G_OPTION_ARG_INT, &group, "rl: rollouts per question (8)", "N" },
     { "minibatch", 0, 0, G_OPTION_ARG_INT, &minibatch, "rl: rollouts per update (8)", "N" },
     { "clip-eps", 0, 0, G_OPTION_ARG_DOUBLE, &clip_eps, "rl: PPO clip ε (0.2)", "X" },
@@ -165,6 +172,9 @@ _cli_reason_train (int argc, char **argv)
       !(entropy_weight >= 0) || !(latent_weight >= 0))
     return cli_usage_error ("reason train", "--steps, --batch and --lr must be positive, "
                             "--threads, --seed and the weights not negative");
+  if (head_width < 0 || head_width > LW_COLAR_MAX_HEAD_WIDTH)
+    return cli_usage_error ("reason train", "--head-width must be 1…%d",
+                            LW_COLAR_MAX_HEAD_WIDTH);
   if (group < 2 || group > 64 || minibatch < 1 || minibatch > 4096 || !(clip_eps > 0) ||
       !(clip_eps < 1) || !(top_p > 0) || !(top_p <= 1) || !(latent_temperature > 0) ||
       !(latent_temperature <= 10) || max_latent < 1 || max_latent > LW_REASON_T_MAX)
@@ -200,6 +210,9 @@ _cli_reason_train (int argc, char **argv)
   config.deterministic = deterministic;
   config.mean_pool = mean_pool;
   config.no_chain_labels = no_chain_labels;
+  config.mix_speeds = mix_speeds;
+  config.train_embeddings = train_embeddings;
+  config.head_width = (guint) head_width;
   if (speeds != NULL && !_cli_reason_parse_speeds (speeds, &config.speed_mask))
     return cli_usage_error ("reason train", "--speeds: “%s” is not a list of 1…5 (e.g. 1..5 or "
                             "1,3,5)", speeds);

@@ -307,7 +307,7 @@ lw_colar_measure_embeds_std (LwGpt *gpt)
 }
 
 gboolean
-lw_colar_prepare (LwReasoner *r, guint64 seed, GError **error)
+lw_colar_prepare (LwReasoner *r, guint64 seed, guint head_width, GError **error)
 {
   g_return_val_if_fail (r != NULL, FALSE);
   if (r->stage != LW_REASON_STAGE_COT || r->head != NULL)
@@ -319,7 +319,7 @@ lw_colar_prepare (LwReasoner *r, guint64 seed, GError **error)
   guint dim = lw_gpt_config (r->gpt)->dim;
   r->embeds_std = lw_colar_measure_embeds_std (r->gpt);
   r->head = lw_nn_params_new ();
-  lw_colar_head_declare (r->head, dim, dim);
+  lw_colar_head_declare (r->head, dim, head_width > 0 ? head_width : dim);
   lw_nn_params_allocate (r->head);
   LwRng rng;
   lw_rng_seed (&rng, seed ^ G_GUINT64_CONSTANT (0xC01A4C01A4C01A4));
@@ -440,6 +440,37 @@ _lw_colar_train_free (LwColarTrain *ct)
   g_free (ct);
 }
 
+/* The gradient of one row's input vectors into the embedding table: each question and answer
+ * token gets its position's, each token of a merged group its group's scaled as the merge
+ * scaled it. (The latent targets are detached, as in CoLaR, so nothing flows through them.) */
+static void
+embeds_backward (const LwReasonSequence *s, guint c, guint groups, gboolean mean_pool,
+                 const float *drow, float *dwte, gsize C)
+{
+  guint P = s->speed_pos + 1, A = s->len - s->sep2;
+  const LwReasonToken *chain = s->ids + s->sep1;
+  guint n_chain = 1 + s->steps_len;
+
+  for (guint j = 0; j < P; j++)
+    lw_nn_accumulate (dwte + (gsize) s->ids[j] * C, drow + (gsize) j * C, C);
+  for (guint k = 0; k < groups; k++)
+    {
+      LwReasonToken tok[LW_REASON_MAX_SPEED * 4];
+      guint n = lw_colar_group_tokens (chain, n_chain, c, k, tok);
+      float scale = (float) (1.0 / (mean_pool ? (double) n : sqrt ((double) n) + MERGE_EPS));
+      const float *d = drow + (gsize) (P + k) * C;
+      for (guint q = 0; q < n; q++)
+        {
+          float *g = dwte + (gsize) tok[q] * C;
+          for (gsize i = 0; i < C; i++)
+            g[i] += scale * d[i];
+        }
+    }
+  for (guint j = 0; j < A; j++)
+    lw_nn_accumulate (dwte + (gsize) s->ids[s->sep2 + j] * C, drow + (gsize) (P + groups + j) * C,
+                      C);
+}
+
 gboolean
 _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
                       const LwReasonProblem *problems, guint batch, guint c, LwRng *rng,
@@ -452,13 +483,16 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
   gsize C = cfg->dim;
   g_autofree LwReasonSequence *seq = g_new (LwReasonSequence, batch);
   g_autofree guint *groups = g_new (guint, batch);
+  g_autofree guint *speed = g_new (guint, batch);
   guint T = 0;
 
   for (guint b = 0; b < batch; b++)
     {
-      if (!lw_reason_sequence_build (&problems[b], LW_REASON_FORMAT_COT, c, &seq[b], error))
+      speed[b] = c > 0 ? c : _lw_reason_draw_speed (config->speed_mask, rng);
+      if (!lw_reason_sequence_build (&problems[b], LW_REASON_FORMAT_COT, speed[b], &seq[b],
+                                     error))
         return FALSE;
-      groups[b] = lw_colar_n_groups (1 + seq[b].steps_len, c);
+      groups[b] = lw_colar_n_groups (1 + seq[b].steps_len, speed[b]);
       /* question with <c_k>, the groups, "### Answer: digits <eos>" */
       T = MAX (T, seq[b].speed_pos + 1 + groups[b] + (seq[b].len - seq[b].sep2));
     }
@@ -485,7 +519,7 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
 
       for (guint j = 0; j < P; j++)
         memcpy (row + j * C, wte + (gsize) s->ids[j] * C, C * sizeof (float));
-      lw_colar_merge (wte, C, chain, n_chain, c, config->mean_pool, row + (gsize) P * C);
+      lw_colar_merge (wte, C, chain, n_chain, speed[b], config->mean_pool, row + (gsize) P * C);
       for (guint j = 0; j < A; j++)
         memcpy (row + (gsize) (P + G + j) * C, wte + (gsize) s->ids[s->sep2 + j] * C,
                 C * sizeof (float));
@@ -495,7 +529,7 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
       for (guint k = 0; k + 1 < G; k++)
         {
           LwReasonToken tok[LW_REASON_MAX_SPEED * 4];
-          guint n = lw_colar_group_tokens (chain, n_chain, c, k + 1, tok);
+          guint n = lw_colar_group_tokens (chain, n_chain, speed[b], k + 1, tok);
           guint pick = lw_rng_below (rng, n);   /* drawn even when unused: same stream */
           if (!config->no_chain_labels)
             tg[P + k] = tok[pick];
@@ -534,6 +568,12 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
   for (gsize k = 0; k < K; k++)
     memcpy (ct->dhidden + (gsize) ct->rows[k] * C, ct->dx + k * C, C * sizeof (float));
   lw_gpt_backward (r->gpt, 1.0f, ct->dhidden);
+  guint wte_index = (guint) find_param (gp, "wte.weight");
+  if (lw_nn_params_trainable (gp, wte_index))
+    for (guint b = 0; b < batch; b++)
+      embeds_backward (&seq[b], speed[b], groups[b], config->mean_pool,
+                       lw_gpt_dembeds (r->gpt) + (gsize) b * T * C,
+                       lw_nn_params_grad (gp, wte_index), C);
 
   pr->ce = ce;
   pr->latent = parts.latent;

@@ -92,12 +92,14 @@ double lw_colar_latent_loss (LwColarLoss kind, gboolean deterministic, double we
                              float *dmean, float *dlog_std, LwColarLossParts *parts);
 
 /* ---- the model ---------------------------------------------------------------------------- */
+#define LW_COLAR_MAX_HEAD_WIDTH 4096
 /* std of the real rows of wte (population std over all their entries) */
 double   lw_colar_measure_embeds_std (LwGpt *gpt);
 /* Turns a trained cot model into a CoLaR model: measures embeds_std, adds a latent head
- * (dᵢ = d) initialised from seed, sets the stage to colar and its step count to 0.
- * LW_ERROR_INVALID_PARAM if the model is not a cot model. */
-gboolean lw_colar_prepare (LwReasoner *reasoner, guint64 seed, GError **error);
+ * of inner width head_width (0: dᵢ = d, as CoLaR has it) initialised from seed, sets the stage
+ * to colar and its step count to 0. LW_ERROR_INVALID_PARAM if the model is not a cot model. */
+gboolean lw_colar_prepare (LwReasoner *reasoner, guint64 seed, guint head_width,
+                           GError **error);
 
 /* The vocabulary rows most similar by cosine to v [d] (real tokens only): k ≤ 8 of them */
 void     lw_colar_nearest (LwGpt *gpt, const float *v, guint k, LwReasonToken *tokens,

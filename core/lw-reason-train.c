@@ -101,6 +101,8 @@ check_config (const LwReasonTrainConfig *c, GError **error)
     bad = "the deterministic head has no σ for the NLL loss";
   else if (!(c->latent_weight >= 0.0) || !(c->entropy_weight >= 0.0))
     bad = "latent and entropy weights must be ≥ 0";
+  else if (c->head_width > LW_COLAR_MAX_HEAD_WIDTH)
+    bad = "the latent head's width must be at most 4096";
   else if (c->stage == LW_REASON_STAGE_RL &&
            (c->rl_group < 2 || c->rl_group > 64 || c->rl_minibatch < 1 ||
             c->rl_minibatch > 4096 || c->batch > 512))
@@ -166,7 +168,7 @@ open_model (LwReasonTrainer *t, const char *from, gboolean *resume, GError **err
   if (c->stage == LW_REASON_STAGE_COLAR && have == LW_REASON_STAGE_COT)
     {
       g_autofree char *base = g_path_get_basename (from);
-      if (!lw_colar_prepare (r, c->seed, error))
+      if (!lw_colar_prepare (r, c->seed, c->head_width, error))
         return NULL;
       lw_reasoner_set_curve (r, NULL);   /* CoLaR records its own curve, not CoT's */
       t->from = g_steal_pointer (&base);
@@ -222,9 +224,11 @@ lw_reason_trainer_new (const LwReasonTrainConfig *config, const char *from, GErr
   if (r->head != NULL)
     {
       t->head_opt = lw_adamw_new (r->head, &ocfg);
-      /* the embeddings, and with them the tied LM head, stay as the CoT stage left them */
-      lw_nn_params_set_trainable (params, (guint) lw_nn_params_find (params, "wte.weight"),
-                                  FALSE);
+      /* the embeddings, and with them the tied LM head, stay as the CoT stage left them
+       * (unless asked to train them in CoLaR-SFT) */
+      if (r->stage == LW_REASON_STAGE_RL || !config->train_embeddings)
+        lw_nn_params_set_trainable (params, (guint) lw_nn_params_find (params, "wte.weight"),
+                                    FALSE);
       if (r->stage == LW_REASON_STAGE_RL)
         t->rl = _lw_reason_rl_new (r, config);
       else
@@ -334,7 +338,8 @@ train_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
   lw_nn_params_zero_grad (params);
   if (r->head != NULL)
     {
-      pr->speed = _lw_reason_draw_speed (c->speed_mask, &rng);
+      /* one c for the batch as CoLaR draws it, or 0: the step draws one per sequence */
+      pr->speed = c->mix_speeds ? 0 : _lw_reason_draw_speed (c->speed_mask, &rng);
       lw_nn_params_zero_grad (r->head);
       if (!_lw_colar_train_step (t->colar, c, t->problems, c->batch, pr->speed, &rng, pr,
                                  error))
@@ -393,6 +398,12 @@ put_settings (LwReasonTrainer *t)
       meta_put (m, "lw.reason.colar.mean_pool", g_strdup (c->mean_pool ? "1" : "0"));
       meta_put (m, "lw.reason.colar.no_chain_labels",
                 g_strdup (c->no_chain_labels ? "1" : "0"));
+      if (t->rl == NULL)
+        {
+          meta_put (m, "lw.reason.colar.mix_speeds", g_strdup (c->mix_speeds ? "1" : "0"));
+          meta_put (m, "lw.reason.colar.train_embeddings",
+                    g_strdup (c->train_embeddings ? "1" : "0"));
+        }
       if (t->from != NULL)
         meta_put (m, t->rl != NULL ? "lw.reason.rl.from" : "lw.reason.colar.from",
                   g_strdup (t->from));

@@ -71,7 +71,9 @@ gboolean _lw_reasoner_run_traced (LwReasoner *reasoner, const LwReasonToken *que
 double _lw_colar_latent_logp (const float *mean, const float *log_std, const float *z, guint d);
 
 /* CoLaR's training step (lw-colar.c): forward and backward of one batch with factor c; the
- * gradients ADD into the GPT's and the head's arenas (the caller zeroes them). The losses
+ * gradients ADD into the GPT's and the head's arenas (the caller zeroes them), and into wte's
+ * when it is trainable. c is the batch's compression factor, or 0 to draw one per sequence
+ * from config->speed_mask. The losses
  * go into progress (loss, ce, latent, mean_log_sigma). */
 typedef struct _LwColarTrain LwColarTrain;
 

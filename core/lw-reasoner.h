@@ -219,6 +219,10 @@ typedef struct
   gboolean      deterministic;  /* the "-DL" head: σ = 1e-9, the log σ output unused */
   gboolean      mean_pool;      /* the "-MP" ablation: divide a group by n, not √n */
   gboolean      no_chain_labels;/* the "-OC" ablation: no CE labels inside the chain */
+  /* departures from CoLaR's recipe, off by default */
+  gboolean      mix_speeds;     /* draw c per sequence, so every batch mixes them */
+  gboolean      train_embeddings; /* fine-tune wte (and with it the tied LM head) too */
+  guint         head_width;     /* the latent head's inner width dᵢ; 0 = d (CoLaR: dᵢ = d) */
   /* GRPO (stage rl, lw-reason-rl.h); batch is then the questions per step (8) */
   guint         rl_group;       /* rollouts per question, G (8) */
   guint         rl_minibatch;   /* rollouts per AdamW update (8) */
@@ -237,7 +241,7 @@ typedef struct
 {
   guint64 step;            /* steps done */
   guint64 steps;           /* total */
-  guint   speed;           /* CoLaR: this batch's c; 1 otherwise */
+  guint   speed;           /* CoLaR: this batch's c (0 when c is drawn per sequence); 1 otherwise */
   double  loss;            /* total */
   double  ce;              /* cross-entropy part */
   double  latent;          /* CoLaR: the latent loss (MSE or NLL, target / embeds_std units) */

@@ -662,6 +662,15 @@ run reason train --stage colar --out "$T/c.safetensors"
 check "reason train --stage colar without --from: usage error (2)" eval 'rc_is 2 && [ ! -e "$T/c.safetensors" ]'
 run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c.safetensors" --steps 2 --batch 4 --threads 1
 check "reason train colar from an exported CoT model" eval 'rc_is 0 && [ -s "$T/c.safetensors" ]'
+run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c-opt.safetensors" \
+    --steps 2 --batch 4 --threads 1 --mix-speeds --train-embeddings --head-width 40 --json
+check "reason train colar --mix-speeds --train-embeddings --head-width: c 0, recorded in the file" \
+  eval 'rc_is 0 && grep -q "\"c\":0" "$T/out" && grep -q "train_embeddings\":\"1" "$T/c-opt.safetensors" &&
+        grep -q "latent_dim\":\"40\"" "$T/c-opt.safetensors"'
+run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c-bad.safetensors" \
+    --head-width 999999
+check "reason train --head-width 999999: usage error (2)" \
+  eval 'rc_is 2 && err_has "--head-width" && [ ! -e "$T/c-bad.safetensors" ]'
 run reason run "$T/c.safetensors" --question "a farmer has 23 zebras ." --threads 1
 check "reason run with an unknown word: exit 1 naming it" eval '[ "$RC" -ne 0 ] && err_has "zebras"'
 # GRPO from the colar model: JSON progress with the RL fields, a checkpoint of stage rl

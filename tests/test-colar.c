@@ -1,6 +1,7 @@
 /* test-colar.c — CoLaR: the merge rule on hand-checked examples, the latent head and its
  * losses against PyTorch, a smoke SFT run whose loss falls, exact resume, checkpoints, latent
- * inference and its inspection data
+ * inference and its inspection data; the options beyond CoLaR's recipe (c per sequence,
+ * trained embeddings with their gradient against finite differences, the head's width)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Reference for the head: tests/vectors/colar-head.safetensors from tools/gen-colar-vectors.py
@@ -14,6 +15,7 @@
 #include "lw-colar.h"
 #include "lw-error.h"
 #include "lw-nn-ops.h"
+#include "lw-reasoner-private.h"
 #include "lw-safetensors.h"
 
 /* ---- merge --------------------------------------------------------------------------------- */
@@ -473,6 +475,135 @@ test_nearest (void)
   g_assert_cmpfloat_with_epsilon (lw_colar_measure_embeds_std (gpt), 0.02, 0.002);
 }
 
+/* ---- options beyond CoLaR's recipe --------------------------------------------------------- */
+
+/* The CE of one fixed batch (labels and noise from a fixed seed), gradients zeroed first */
+static double
+batch_loss (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r,
+            const LwReasonProblem *problems, guint n)
+{
+  LwRng rng;
+  LwReasonTrainProgress pr = { 0 };
+  g_autoptr (GError) error = NULL;
+  lw_nn_params_zero_grad (lw_gpt_params (lw_reasoner_gpt (r)));
+  lw_nn_params_zero_grad (lw_reasoner_head_params (r));
+  lw_rng_seed (&rng, 11);
+  g_assert_true (_lw_colar_train_step (ct, tc, problems, n, 0, &rng, &pr, &error));
+  g_assert_no_error (error);
+  return pr.loss;
+}
+
+/* With embeddings trained, the gradient reaching wte — through the question and answer
+ * inputs, each merged group's √n scaling and the tied LM head — against central differences.
+ * The latent loss is weighted 0 here: its targets are detached (as in CoLaR), so a finite
+ * difference through them would measure a gradient the method does not take. */
+static void
+test_embeddings_gradient (void)
+{
+  LwReasonTrainConfig tc;
+  small_config (&tc, LW_REASON_STAGE_COLAR, 1);
+  tc.latent_weight = 0.0;
+  g_autoptr (LwReasoner) r = lw_reasoner_new (LW_REASON_STAGE_COT, &tc.model, 5);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (lw_colar_prepare (r, 5, 0, &error));
+  g_assert_no_error (error);
+  g_autoptr (LwReasonTestSet) set = lw_reason_test_set_new (LW_REASON_TEST_SEED, 6);
+  LwReasonProblem problems[6];
+  for (guint i = 0; i < 6; i++)
+    problems[i] = *lw_reason_test_set_get (set, i);
+  LwColarTrain *ct = _lw_colar_train_new (r, 6);
+  LwNnParams *gp = lw_gpt_params (lw_reasoner_gpt (r));
+  guint wte = (guint) lw_nn_params_find (gp, "wte.weight");
+  gsize C = tc.model.dim;
+
+  /* a word of the questions, ### (input at group 0 and in the answer), tokens only ever
+   * inside merged groups, and a digit (questions, groups and answers) */
+  const LwReasonToken probe[] = { LW_REASON_TOK_WORD0, LW_REASON_TOK_SEP, LW_REASON_TOK_OPEN,
+                                  LW_REASON_TOK_EQUALS, LW_REASON_TOK_DIGIT0 + 7 };
+  for (guint k = 0; k < G_N_ELEMENTS (probe); k++)
+    {
+      batch_loss (ct, &tc, r, problems, 6);
+      const float *g = lw_nn_params_grad (gp, wte) + (gsize) probe[k] * C;
+      gsize best = 0;
+      for (gsize i = 1; i < C; i++)
+        if (fabsf (g[i]) > fabsf (g[best]))
+          best = i;
+      double analytic = g[best];
+      float *v = lw_nn_params_value (gp, wte) + (gsize) probe[k] * C + best;
+      const float h = 1e-2f, keep = *v;
+      *v = keep + h;
+      double up = batch_loss (ct, &tc, r, problems, 6);
+      *v = keep - h;
+      double down = batch_loss (ct, &tc, r, problems, 6);
+      *v = keep;
+      double numeric = (up - down) / (2.0 * h);
+      if (g_test_verbose ())
+        g_printerr ("wte[%u][%" G_GSIZE_FORMAT "]: analytic %.6g numeric %.6g\n", probe[k],
+                    best, analytic, numeric);
+      g_assert_cmpfloat (analytic, !=, 0.0);
+      g_assert_cmpfloat (fabs (numeric - analytic), <=, 0.03 * fabs (analytic) + 1e-5);
+    }
+
+  /* frozen, wte gets no gradient from the inputs: only the tied head's remains */
+  lw_nn_params_set_trainable (gp, wte, FALSE);
+  batch_loss (ct, &tc, r, problems, 6);
+  g_autofree float *head_only = g_memdup2 (lw_nn_params_grad (gp, wte),
+                                           lw_nn_params_numel (gp, wte) * sizeof (float));
+  lw_nn_params_set_trainable (gp, wte, TRUE);
+  batch_loss (ct, &tc, r, problems, 6);
+  g_assert_true (memcmp (head_only, lw_nn_params_grad (gp, wte),
+                         lw_nn_params_numel (gp, wte) * sizeof (float)) != 0);
+  _lw_colar_train_free (ct);
+}
+
+static gboolean
+mixed_cb (const LwReasonTrainProgress *pr, gpointer user_data)
+{
+  g_assert_cmpuint (pr->speed, ==, 0);   /* no single c for the batch */
+  g_assert_true (isfinite (pr->loss));
+  return TRUE;
+}
+
+/* c per sequence, trained embeddings and a wider head: the run trains, wte moves, and the
+ * checkpoint says how it was made and loads with the head's width */
+static void
+test_train_options (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = tmp_path ("colar-options.safetensors");
+  LwReasonTrainConfig tc;
+  small_config (&tc, LW_REASON_STAGE_COLAR, 3);
+  tc.mix_speeds = TRUE;
+  tc.train_embeddings = TRUE;
+  tc.head_width = 48;
+  g_autoptr (LwReasonTrainer) t = lw_reason_trainer_new (&tc, cot_checkpoint (), &error);
+  g_assert_no_error (error);
+  LwReasoner *r = lw_reason_trainer_get_model (t);
+  LwNnParams *gp = lw_gpt_params (lw_reasoner_gpt (r));
+  guint wte = (guint) lw_nn_params_find (gp, "wte.weight");
+  gsize n = lw_nn_params_numel (gp, wte);
+  g_autofree float *before = g_memdup2 (lw_nn_params_value (gp, wte), n * sizeof (float));
+  g_assert_true (lw_reason_trainer_run (t, mixed_cb, NULL, path, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (memcmp (before, lw_nn_params_value (gp, wte), n * sizeof (float)) != 0);
+
+  g_autoptr (LwReasoner) loaded = lw_reasoner_load (path, &error);
+  g_assert_no_error (error);
+  LwNnParams *h = lw_reasoner_head_params (loaded);
+  g_assert_cmpuint (lw_nn_params_shape (h, (guint) lw_nn_params_find (h, "latent.fc1.weight"))[0],
+                    ==, 48);
+  g_assert_cmpstr (lw_reasoner_get_meta (loaded, "lw.reason.colar.mix_speeds"), ==, "1");
+  g_assert_cmpstr (lw_reasoner_get_meta (loaded, "lw.reason.colar.train_embeddings"), ==, "1");
+  g_assert_cmpstr (lw_reasoner_get_meta (loaded, "lw.reason.model.latent_dim"), ==, "48");
+
+  /* an absurd width is refused by name */
+  tc.head_width = 100000;
+  g_assert_null (lw_reason_trainer_new (&tc, cot_checkpoint (), &error));
+  g_assert_error (error, LW_ERROR, LW_ERROR_INVALID_PARAM);
+  g_assert_nonnull (strstr (error->message, "width"));
+  remove_tmp (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -483,6 +614,8 @@ main (int argc, char **argv)
   g_test_add_func ("/colar/train/smoke", test_train_smoke);
   g_test_add_func ("/colar/train/resume-checkpoint", test_resume_and_checkpoint);
   g_test_add_func ("/colar/run", test_latent_run);
+  g_test_add_func ("/colar/train/embeddings-gradient", test_embeddings_gradient);
+  g_test_add_func ("/colar/train/options", test_train_options);
   int rc = g_test_run ();
   if (cot_path != NULL)
     remove_tmp (cot_path);

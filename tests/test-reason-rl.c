@@ -97,7 +97,7 @@ small_colar (void)
   small_config (&tc, LW_REASON_STAGE_COT, 1);
   LwReasoner *r = lw_reasoner_new (LW_REASON_STAGE_COT, &tc.model, 7);
   g_autoptr (GError) error = NULL;
-  g_assert_true (lw_colar_prepare (r, 7, &error));
+  g_assert_true (lw_colar_prepare (r, 7, 0, &error));
   g_assert_no_error (error);
   return r;
 }

@@ -243,6 +243,8 @@ restore_settings (LwReasonPage *self)
     g_settings_bind (self->settings, spins[i].key,
                      G_STRUCT_MEMBER (GObject *, self, spins[i].offset), "value",
                      G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
+  g_settings_bind (self->settings, "reason-view", self->result_stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
   g_settings_bind (self->settings, "reason-speed",
                    gtk_range_get_adjustment (GTK_RANGE (self->speed_scale)), "value",
                    G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_NO_SENSITIVITY);
@@ -775,4 +777,11 @@ lw_reason_page_set_latent_stage (LwReasonPage  *self,
   g_return_if_fail (LW_IS_REASON_PAGE (self));
   g_return_if_fail (lw_reason_stage_is_latent (stage));
   gtk_drop_down_set_selected (self->latent_model_dropdown, stage == LW_REASON_STAGE_RL);
+}
+
+const char *
+lw_reason_page_get_view (LwReasonPage *self)
+{
+  g_return_val_if_fail (LW_IS_REASON_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->result_stack);
 }

@@ -86,5 +86,7 @@ void                lw_reason_page_set_curve         (LwReasonPage  *self,
 const char         *lw_reason_page_get_curve_field   (LwReasonPage *self);
 /* (transfer none): the training-curve plot */
 LwLinePlot         *lw_reason_page_get_curve_plot    (LwReasonPage *self);
+/* The view shown: "run", "evaluation" or "training" */
+const char         *lw_reason_page_get_view          (LwReasonPage *self);
 
 G_END_DECLS

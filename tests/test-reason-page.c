@@ -438,6 +438,9 @@ test_settings (void)
   lw_reason_page_set_speed (page, 4);
   lw_reason_page_set_eval_size (page, 7, 3);
   lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "grad_norm");
+  g_assert_cmpstr (lw_reason_page_get_view (page), ==, "run");
+  g_settings_set_string (settings, "reason-view", "training");
+  g_assert_cmpstr (lw_reason_page_get_view (page), ==, "training");
   close_window (window);
   g_assert_cmpuint (g_settings_get_uint (settings, "reason-speed"), ==, 4);
   g_assert_cmpuint (g_settings_get_uint (settings, "reason-eval-problems"), ==, 7);
@@ -447,6 +450,13 @@ test_settings (void)
   page = lw_window_get_reason_page (window);
   g_assert_cmpuint (lw_reason_page_get_speed (page), ==, 4);
   g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "grad_norm");
+  g_assert_cmpstr (lw_reason_page_get_view (page), ==, "training");   /* opens where it was */
+  activate (window, "run");   /* running a question shows the run, and that is kept */
+  {
+    g_autofree char *view = g_settings_get_string (settings, "reason-view");
+    g_assert_cmpstr (view, ==, "run");
+  }
+  wait_idle (lw_window_get_reason_page (window));
   g_assert_cmpuint (lw_line_plot_get_n_points (lw_reason_page_get_curve_plot (page),
                                                "Gradient norm"), ==, 3);
   close_window (window);
@@ -457,7 +467,7 @@ test_settings (void)
   g_assert_cmpuint (lw_reason_page_get_speed (lw_window_get_reason_page (window)), ==, 5);
   close_window (window);
   const char *keys[] = { "reason-speed", "reason-eval-problems", "reason-eval-seeds",
-                         "reason-curve-model", "reason-curve-field" };
+                         "reason-curve-model", "reason-curve-field", "reason-view" };
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_settings_reset (settings, keys[i]);
 }

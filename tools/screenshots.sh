@@ -7,9 +7,11 @@
 #   BUILD_DIR  a GUI build (default: build); IMAGE defaults to the first bundled sample.
 # Writes docs/screenshots/image-page-{split,side-by-side,difference,latent}-{light,dark}.png and
 # audio-page-{light,dark}.png (the audio page is reached with Alt+Page Down, which needs
-# xdotool), and reason-page-{light,dark}.png (Alt+Page Down twice, then Ctrl+Return) when the
-# reasoning models are found: in $LW_REASON_MODELS, else data/models/reason-*.safetensors;
-# skipped otherwise. LW_REASON_WAIT is the seconds the reasoning page waits (6).
+# xdotool), and reason-page-{light,dark}.png (Alt+Page Down twice, then Ctrl+Return) and
+# reason-page-training-{light,dark}.png (the page opened on its Training view, the setting
+# reason-view) when the reasoning models are found: in $LW_REASON_MODELS, else
+# data/models/reason-*.safetensors; skipped otherwise. LW_SCREENSHOT_MODES picks some of
+# "split side-by-side difference latent audio reason reason-training". LW_REASON_WAIT is the seconds the reasoning page waits (6).
 # The page starts with wavelet-latent at its defaults and RD curves for wavelet-latent, JPEG
 # and JPEG 2000 (anchor JPEG). LW_SCREENSHOT_WAIT is the seconds to wait for the curves (14).
 # Needs xvfb-run and ImageMagick's `import`; xdotool, when present, parks the pointer in a
@@ -44,11 +46,15 @@ if [ "$LW_MODE" = audio ]; then
   xdotool key alt+Next
   sleep 1
 fi
+case "$LW_MODE" in
+  reason*)
+    xdotool key alt+Next
+    sleep 0.5
+    xdotool key alt+Next
+    sleep 1
+    ;;
+esac
 if [ "$LW_MODE" = reason ]; then
-  xdotool key alt+Next
-  sleep 0.5
-  xdotool key alt+Next
-  sleep 1
   xdotool key ctrl+Return
   sleep 2
 fi
@@ -68,10 +74,11 @@ reason_models=${LW_REASON_MODELS:-$src/data/models}
 modes="split side-by-side difference latent audio"
 if ls "$reason_models"/reason-cot.safetensors "$reason_models"/reason-colar.safetensors \
      > /dev/null 2>&1; then
-  modes="$modes reason"
+  modes="$modes reason reason-training"
 else
   echo "no reasoning models in $reason_models: skipping the reasoning page" >&2
 fi
+modes=${LW_SCREENSHOT_MODES:-$modes}
 
 for scheme in light dark; do
   for mode in $modes; do
@@ -86,15 +93,16 @@ window-height=800
 window-maximized=false
 last-codec='wavelet-latent'
 last-params=''
-compare-mode='$(case "$mode" in audio|reason) echo split;; *) echo "$mode";; esac)'
+compare-mode='$(case "$mode" in audio|reason*) echo split;; *) echo "$mode";; esac)'
 rd-codecs=['wavelet-latent', 'jpeg', 'jpeg2000']
+reason-view='$(if [ "$mode" = reason-training ]; then echo training; else echo run; fi)'
 KEYFILE
     env XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" GSETTINGS_BACKEND=keyfile \
         ADW_DEBUG_COLOR_SCHEME="prefer-$scheme" GTK_A11Y=none NO_AT_BRIDGE=1 \
         LW_EXE="$exe" LW_IMAGE="$image" LW_TMP="$tmp" LW_SCHEME="$scheme" LW_MODE="$mode" \
-        LW_WAIT="$(if [ "$mode" = reason ]; then echo "${LW_REASON_WAIT:-6}"; else echo "$wait_s"; fi)" \
+        LW_WAIT="$(case "$mode" in reason*) echo "${LW_REASON_WAIT:-6}";; *) echo "$wait_s";; esac)" \
         LW_REASON_MODELS="$reason_models" \
-        LW_OUT="$out/$(case "$mode" in audio) echo audio-page;; reason) echo reason-page;; *) echo "image-page-$mode";; esac)-$scheme.png" \
+        LW_OUT="$out/$(case "$mode" in audio) echo audio-page;; reason) echo reason-page;; reason-training) echo reason-page-training;; *) echo "image-page-$mode";; esac)-$scheme.png" \
       xvfb-run -a -s "-screen 0 1280x800x24" $bus "$tmp/shoot.sh"
     if grep -E "CRITICAL|Gtk-WARNING|Adwaita-WARNING" "$tmp/app-$scheme-$mode.log" |
         grep -v "session bus" >&2; then

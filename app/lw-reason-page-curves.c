@@ -20,6 +20,12 @@
 
 static const GdkRGBA raw_colour = { 0.21f, 0.52f, 0.89f, 0.30f };
 static const GdkRGBA mean_colour = { 0.21f, 0.52f, 0.89f, 1.0f };
+/* one trend per compression factor c = 1…5 (GNOME's palette: blue, green, orange, purple,
+ * red) */
+static const GdkRGBA speed_colours[LW_REASON_MAX_SPEED] = {
+  { 0.21f, 0.52f, 0.89f, 1.0f }, { 0.18f, 0.76f, 0.49f, 1.0f }, { 1.0f, 0.47f, 0.0f, 1.0f },
+  { 0.57f, 0.25f, 0.67f, 1.0f }, { 0.88f, 0.11f, 0.14f, 1.0f },
+};
 
 /* The name a field goes by on screen; unknown fields show as they are */
 static const char *
@@ -66,6 +72,48 @@ chosen_curve (LwReasonPage  *self,
   return self->models->model[*stage] ? lw_reasoner_curve (self->models->model[*stage]) : NULL;
 }
 
+/* A centred box average, 2·half + 1 wide, over rows[0…n) of y (indices into it), added to the
+ * series name at those rows' steps; returns the box width */
+static guint
+add_moving_average (LwLinePlot *plot, const char *name, const double *x, const double *y,
+                    const guint *rows, guint n, guint half)
+{
+  for (guint r = 0; r < n; r++)
+    {
+      double sum = 0.0;
+      guint k = 0;
+
+      for (guint j = r > half ? r - half : 0; j <= MIN (n - 1, r + half); j++)
+        if (isfinite (y[rows[j]]))
+          {
+            sum += y[rows[j]];
+            k++;
+          }
+      lw_line_plot_add_point (plot, name, x[rows[r]], k ? sum / k : NAN);
+    }
+  return 2 * half + 1;
+}
+
+/* The factors c = 1…5 a CoLaR curve's steps were trained at (bit c − 1), for a field that
+ * depends on c; 0 when there is no c column or the field is c itself or the rate */
+static guint
+speeds_of (const LwTrainCurve *curve, const char *field)
+{
+  int col = lw_train_curve_find (curve, "c");
+  guint mask = 0;
+
+  if (col < 0 || strcmp (field, "c") == 0 || strcmp (field, "lr") == 0)
+    return 0;
+  for (guint r = 0; r < lw_train_curve_n_rows (curve); r++)
+    {
+      float c = lw_train_curve_row (curve, r)[col];
+
+      if (c >= 1.0f && c <= LW_REASON_MAX_SPEED && c == floorf (c))
+        mask |= 1u << ((guint) c - 1);
+    }
+  return mask;
+}
+
 static void
 plot_curve (LwReasonPage *self)
 {
@@ -104,8 +152,10 @@ plot_curve (LwReasonPage *self)
   const char *mean_name = _("Moving average");
   g_autofree double *x = g_new (double, n);
   g_autofree double *y = g_new (double, n);
+  g_autofree guint *rows = g_new (guint, n);
   double lo = INFINITY, hi = -INFINITY;
-  guint half;
+  guint width = 0, speeds = speeds_of (curve, field);
+  int ccol = lw_train_curve_find (curve, "c");
 
   for (guint r = 0; r < n; r++)
     {
@@ -125,28 +175,47 @@ plot_curve (LwReasonPage *self)
   lw_line_plot_set_x_label (self->curve_plot, _("Training step"));
   lw_line_plot_set_y_label (self->curve_plot, title);
   lw_line_plot_add_series (self->curve_plot, title, &raw_colour);
-  lw_line_plot_add_series (self->curve_plot, mean_name, &mean_colour);
-  /* a centred box over about 1/50 of the run: the trend of a noisy curve */
-  half = n / 100;
   for (guint r = 0; r < n; r++)
+    lw_line_plot_add_point (self->curve_plot, title, x[r], y[r]);
+  /* the trend of a noisy curve: a centred box over about 1/50 of the run. CoLaR draws c per
+   * batch and its losses differ by c, so they alternate between levels: one trend per c, each
+   * over about 1/25 of its steps (a c has a fifth of them). */
+  if (speeds & (speeds - 1))
     {
-      double sum = 0.0;
-      guint k = 0;
+      for (guint c = 1; c <= LW_REASON_MAX_SPEED; c++)
+        {
+          g_autofree char *name = NULL;
+          guint m = 0;
 
-      lw_line_plot_add_point (self->curve_plot, title, x[r], y[r]);
-      for (guint j = r > half ? r - half : 0; j <= MIN (n - 1, r + half); j++)
-        if (isfinite (y[j]))
-          {
-            sum += y[j];
-            k++;
-          }
-      lw_line_plot_add_point (self->curve_plot, mean_name, x[r], k ? sum / k : NAN);
+          if (!(speeds & (1u << (c - 1))))
+            continue;
+          for (guint r = 0; r < n; r++)
+            if (lw_train_curve_row (curve, r)[ccol] == (float) c)
+              rows[m++] = r;
+          /* Translators: a series of the steps trained at compression factor c */
+          name = g_strdup_printf (_("c = %u"), c);
+          lw_line_plot_add_series (self->curve_plot, name, &speed_colours[c - 1]);
+          guint w = add_moving_average (self->curve_plot, name, x, y, rows, m, m / 50);
+          width = MAX (width, w);
+        }
+      /* Translators: a model, its recorded points, and the steps they span */
+      note = g_strdup_printf (_("%s model · %u recorded points, steps %.0f to %.0f · the faint "
+                                "line is every recorded value, the solid ones the moving "
+                                "average of the steps at each c, over up to %u points"),
+                              _lw_reason_stage_title (stage), n, x[0], x[n - 1], width);
     }
-  /* Translators: a model, its recorded points, and the steps they span */
-  note = g_strdup_printf (_("%s model · %u recorded points, steps %.0f to %.0f · the faint line "
-                            "is every recorded value, the solid one their moving average over "
-                            "%u points"),
-                          _lw_reason_stage_title (stage), n, x[0], x[n - 1], 2 * half + 1);
+  else
+    {
+      for (guint r = 0; r < n; r++)
+        rows[r] = r;
+      lw_line_plot_add_series (self->curve_plot, mean_name, &mean_colour);
+      width = add_moving_average (self->curve_plot, mean_name, x, y, rows, n, n / 100);
+      /* Translators: a model, its recorded points, and the steps they span */
+      note = g_strdup_printf (_("%s model · %u recorded points, steps %.0f to %.0f · the faint "
+                                "line is every recorded value, the solid one their moving "
+                                "average over %u points"),
+                              _lw_reason_stage_title (stage), n, x[0], x[n - 1], width);
+    }
   gtk_label_set_text (self->curve_note_label, note);
 }
 

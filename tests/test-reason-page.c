@@ -98,6 +98,18 @@ make_rl_dir (const char *cot,
     }
   r->stage = LW_REASON_STAGE_RL;
   lw_reasoner_set_curve (r, curve);
+  /* CoLaR's curve: ten steps at c = 1, 2, 3, 4, 5, 1, 2… */
+  {
+    static const char *const colar_fields[] = { "step", "loss", "latent", "lr", "c", NULL };
+    LwTrainCurve *cc = lw_train_curve_new (colar_fields);
+
+    for (guint i = 1; i <= 10; i++)
+      {
+        double row[5] = { i, 1.0 / i, 0.5 / i, 1e-3, 1 + (i - 1) % 5 };
+        lw_train_curve_append (cc, row);
+      }
+    lw_reasoner_set_curve (l, cc);
+  }
   lw_reasoner_set_curve (n, NULL);
   save_as (c, "reason-cot.safetensors");
   save_as (n, "reason-nocot.safetensors");
@@ -397,17 +409,31 @@ test_curves (void)
   LwReasonPage *page = lw_window_get_reason_page (window);
   LwLinePlot *plot = lw_reason_page_get_curve_plot (page);
 
+  /* CoLaR's losses: the raw values and one trend per c */
   lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "loss");
   g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "loss");
-  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 2);
-  /* three training steps, raw and averaged */
-  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 3);
-  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 3);
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 6);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 10);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 0);
+  for (guint c = 1; c <= 5; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("c = %u", c);
+      g_assert_cmpuint (lw_line_plot_get_n_points (plot, name), ==, 2);
+    }
 
-  lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "mean_log_sigma");
-  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "mean_log_sigma");
+  /* the rate does not depend on c: one trend */
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "lr");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "lr");
   g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 0);
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 2);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 10);
+
+  /* the trainer's own curve (CoT: c is 1 throughout): three steps, raw and averaged */
+  lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "mean_log_sigma");
+  g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "mean_log_sigma");
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 2);
   g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Mean log σ"), ==, 3);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 3);
 
   lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "ce");
   g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Cross-entropy"), ==, 3);

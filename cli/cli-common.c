@@ -259,3 +259,19 @@ cli_interrupted (void)
 {
   return interrupted != 0;
 }
+
+int
+cli_train_outcome (gboolean ok, const GError *error, guint64 step, const char *out,
+                   const char *resume_option)
+{
+  if (ok)
+    return CLI_EXIT_OK;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* the trainer saved the checkpoint before returning */
+      g_printerr ("%s: interrupted at step %" G_GUINT64_FORMAT "; %s holds the state; continue "
+                  "with %s %s\n", CLI_PROGRAM, step, out, resume_option, out);
+      return CLI_EXIT_INTERRUPTED;
+    }
+  return cli_report_error (NULL, error);
+}

@@ -83,5 +83,10 @@ char    *cli_format_duration (double seconds);
 void     cli_sigint_catch    (void);
 void     cli_sigint_release  (void);
 gboolean cli_interrupted     (void);
+/* How a trainer's run ended: stopped by Ctrl-C (the checkpoint `out` saved at `step`) prints
+ * how to continue with resume_option and gives CLI_EXIT_INTERRUPTED; another error is
+ * reported; success gives CLI_EXIT_OK */
+int      cli_train_outcome   (gboolean ok, const GError *error, guint64 step, const char *out,
+                              const char *resume_option);
 
 G_END_DECLS

@@ -255,18 +255,11 @@ _cli_reason_train (int argc, char **argv)
                                        NULL, &error);
   cli_sigint_release ();
   guint64 done = lw_reason_trainer_step (trainer);
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr ("%s: interrupted at step %" G_GUINT64_FORMAT "; %s holds the state; continue "
-                  "with --from %s\n", CLI_PROGRAM, done, out, out);
-      return CLI_EXIT_INTERRUPTED;
-    }
-  if (!ok)
-    return cli_report_error (NULL, error);
-  if (!json)
+  int rc = cli_train_outcome (ok, error, done, out, "--from");
+  if (rc == CLI_EXIT_OK && !json)
     g_printerr ("wrote %s (%s, step %" G_GUINT64_FORMAT ")\n", out,
                 lw_reason_stage_name (stage), done);
-  return CLI_EXIT_OK;
+  return rc;
 }
 
 /* The members of a `reason train --json` line that are not a curve's: the run's length and

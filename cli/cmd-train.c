@@ -284,19 +284,11 @@ cmd_train_decoder (int argc, char **argv)
   cli_sigint_release ();
 
   guint64 done = lw_decoder_trainer_step (trainer);
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      /* run() saved the checkpoint before returning */
-      g_printerr ("%s: interrupted at step %" G_GUINT64_FORMAT "; %s holds the state; continue "
-                  "with --resume %s\n", CLI_PROGRAM, done, out, out);
-      return CLI_EXIT_INTERRUPTED;
-    }
-  if (!ok)
-    return cli_report_error (NULL, error);
-  if (!json)
+  int rc = cli_train_outcome (ok, error, done, out, "--resume");
+  if (rc == CLI_EXIT_OK && !json)
     g_printerr ("wrote %s (decoder id %08x, step %" G_GUINT64_FORMAT ")\n", out,
                 lw_learned_decoder_id (dec), done);
-  return CLI_EXIT_OK;
+  return rc;
 }
 
 int

@@ -671,6 +671,24 @@ run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c-bad
     --head-width 999999
 check "reason train --head-width 999999: usage error (2)" \
   eval 'rc_is 2 && err_has "--head-width" && [ ! -e "$T/c-bad.safetensors" ]'
+# Ctrl-C during training: the state is saved, the exit is 130, and the run continues from it
+RC=0
+"$CLI" reason train --stage cot --out "$T/int.safetensors" --steps 1000000 --batch 2 \
+    --threads 1 --json >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q '"step":25,' "$T/out" 2>/dev/null && break
+  sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid" || RC=$?
+check "reason train, SIGINT: exit 130, the checkpoint saved, how to continue" \
+  eval 'rc_is 130 && [ -s "$T/int.safetensors" ] && err_has "continue with --from"'
+at=$(sed -n 's/.*interrupted at step \([0-9]*\).*/\1/p' "$T/err")
+run reason train --stage cot --from "$T/int.safetensors" --out "$T/int.safetensors" \
+    --steps $((${at:-0} + 5)) --batch 2 --threads 1
+check "reason train continues an interrupted run from its checkpoint" \
+  eval '[ -n "$at" ] && rc_is 0 && err_has "step $((at + 5)))"'
 run reason run "$T/c.safetensors" --question "a farmer has 23 zebras ." --threads 1
 check "reason run with an unknown word: exit 1 naming it" eval '[ "$RC" -ne 0 ] && err_has "zebras"'
 # GRPO from the colar model: JSON progress with the RL fields, a checkpoint of stage rl

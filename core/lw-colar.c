@@ -13,7 +13,6 @@
 #include <string.h>
 
 #define LN_EPS 1e-5f
-#define MERGE_EPS 1e-5   /* the released code's √n + 1e-5 */
 #define DL_SIGMA 1e-9    /* the deterministic head's σ */
 
 /* ---- merging ------------------------------------------------------------------------------- */
@@ -57,7 +56,8 @@ lw_colar_merge (const float *wte, gsize dim, const LwReasonToken *chain, guint n
       memset (o, 0, dim * sizeof (float));
       for (guint j = 0; j < n; j++)
         lw_nn_accumulate (o, wte + (gsize) tok[j] * dim, dim);
-      float s = (float) (1.0 / (mean_pool ? (double) n : sqrt ((double) n) + MERGE_EPS));
+      float s = (float) (1.0 / (mean_pool ? (double) n
+                                          : sqrt ((double) n) + LW_COLAR_MERGE_EPS));
       for (gsize i = 0; i < dim; i++)
         o[i] *= s;
     }
@@ -384,202 +384,6 @@ is_deterministic (const LwReasoner *r)
 {
   const char *v = g_hash_table_lookup (r->meta, "lw.reason.colar.deterministic");
   return v != NULL && strcmp (v, "1") == 0;
-}
-
-/* ---- SFT step ------------------------------------------------------------------------------ */
-
-struct _LwColarTrain
-{
-  LwReasoner  *r;          /* not owned */
-  LwColarHead *head;
-  gsize        cap_rows;   /* B · max_t */
-  float       *embeds, *dhidden;          /* [B·T, C] */
-  int         *targets, *rows;            /* [B·T]: CE labels; latent position → row */
-  float       *x, *noise, *target, *dmu, *dls, *dx;   /* [K, C] */
-};
-
-LwColarTrain *
-_lw_colar_train_new (LwReasoner *r, guint batch)
-{
-  g_return_val_if_fail (r != NULL && r->head != NULL, NULL);
-  LwColarTrain *ct = g_new0 (LwColarTrain, 1);
-  const LwGptConfig *cfg = lw_gpt_config (r->gpt);
-  gsize rows = (gsize) batch * cfg->max_t, C = cfg->dim;
-  ct->r = r;
-  ct->head = lw_colar_head_new (r->head);
-  ct->cap_rows = rows;
-  ct->embeds = g_new (float, rows * C);
-  ct->dhidden = g_new (float, rows * C);
-  ct->targets = g_new (int, rows);
-  ct->rows = g_new (int, rows);
-  ct->x = g_new (float, rows * C);
-  ct->noise = g_new (float, rows * C);
-  ct->target = g_new (float, rows * C);
-  ct->dmu = g_new (float, rows * C);
-  ct->dls = g_new (float, rows * C);
-  ct->dx = g_new (float, rows * C);
-  return ct;
-}
-
-void
-_lw_colar_train_free (LwColarTrain *ct)
-{
-  if (ct == NULL)
-    return;
-  lw_colar_head_free (ct->head);
-  g_free (ct->embeds);
-  g_free (ct->dhidden);
-  g_free (ct->targets);
-  g_free (ct->rows);
-  g_free (ct->x);
-  g_free (ct->noise);
-  g_free (ct->target);
-  g_free (ct->dmu);
-  g_free (ct->dls);
-  g_free (ct->dx);
-  g_free (ct);
-}
-
-/* The gradient of one row's input vectors into the embedding table: each question and answer
- * token gets its position's, each token of a merged group its group's scaled as the merge
- * scaled it. (The latent targets are detached, as in CoLaR, so nothing flows through them.) */
-static void
-embeds_backward (const LwReasonSequence *s, guint c, guint groups, gboolean mean_pool,
-                 const float *drow, float *dwte, gsize C)
-{
-  guint P = s->speed_pos + 1, A = s->len - s->sep2;
-  const LwReasonToken *chain = s->ids + s->sep1;
-  guint n_chain = 1 + s->steps_len;
-
-  for (guint j = 0; j < P; j++)
-    lw_nn_accumulate (dwte + (gsize) s->ids[j] * C, drow + (gsize) j * C, C);
-  for (guint k = 0; k < groups; k++)
-    {
-      LwReasonToken tok[LW_REASON_MAX_SPEED * 4];
-      guint n = lw_colar_group_tokens (chain, n_chain, c, k, tok);
-      float scale = (float) (1.0 / (mean_pool ? (double) n : sqrt ((double) n) + MERGE_EPS));
-      const float *d = drow + (gsize) (P + k) * C;
-      for (guint q = 0; q < n; q++)
-        {
-          float *g = dwte + (gsize) tok[q] * C;
-          for (gsize i = 0; i < C; i++)
-            g[i] += scale * d[i];
-        }
-    }
-  for (guint j = 0; j < A; j++)
-    lw_nn_accumulate (dwte + (gsize) s->ids[s->sep2 + j] * C, drow + (gsize) (P + groups + j) * C,
-                      C);
-}
-
-gboolean
-_lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
-                      const LwReasonProblem *problems, guint batch, guint c, LwRng *rng,
-                      LwReasonTrainProgress *pr, GError **error)
-{
-  LwReasoner *r = ct->r;
-  LwNnParams *gp = lw_gpt_params (r->gpt);
-  const LwGptConfig *cfg = lw_gpt_config (r->gpt);
-  const float *wte = lw_nn_params_value (gp, (guint) find_param (gp, "wte.weight"));
-  gsize C = cfg->dim;
-  g_autofree LwReasonSequence *seq = g_new (LwReasonSequence, batch);
-  g_autofree guint *groups = g_new (guint, batch);
-  g_autofree guint *speed = g_new (guint, batch);
-  guint T = 0;
-
-  for (guint b = 0; b < batch; b++)
-    {
-      speed[b] = c > 0 ? c : _lw_reason_draw_speed (config->speed_mask, rng);
-      if (!lw_reason_sequence_build (&problems[b], LW_REASON_FORMAT_COT, speed[b], &seq[b],
-                                     error))
-        return FALSE;
-      groups[b] = lw_colar_n_groups (1 + seq[b].steps_len, speed[b]);
-      /* question with <c_k>, the groups, "### Answer: digits <eos>" */
-      T = MAX (T, seq[b].speed_pos + 1 + groups[b] + (seq[b].len - seq[b].sep2));
-    }
-  if (T > cfg->max_t || (gsize) batch * T > ct->cap_rows)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
-                   "CoLaR training: a %u-position row exceeds the model's context of %u", T,
-                   cfg->max_t);
-      return FALSE;
-    }
-
-  gsize N = (gsize) batch * T, K = 0;
-  memset (ct->embeds, 0, N * C * sizeof (float));
-  for (gsize i = 0; i < N; i++)
-    ct->targets[i] = -1;
-  for (guint b = 0; b < batch; b++)
-    {
-      const LwReasonSequence *s = &seq[b];
-      float *row = ct->embeds + (gsize) b * T * C;
-      int *tg = ct->targets + (gsize) b * T;
-      guint P = s->speed_pos + 1, G = groups[b], A = s->len - s->sep2;
-      const LwReasonToken *chain = s->ids + s->sep1;
-      guint n_chain = 1 + s->steps_len;
-
-      for (guint j = 0; j < P; j++)
-        memcpy (row + j * C, wte + (gsize) s->ids[j] * C, C * sizeof (float));
-      lw_colar_merge (wte, C, chain, n_chain, speed[b], config->mean_pool, row + (gsize) P * C);
-      for (guint j = 0; j < A; j++)
-        memcpy (row + (gsize) (P + G + j) * C, wte + (gsize) s->ids[s->sep2 + j] * C,
-                C * sizeof (float));
-
-      /* CE labels: <c_k> → ###; g_k → a token of group k + 1; g_m → ###; then the answer */
-      tg[P - 1] = LW_REASON_TOK_SEP;
-      for (guint k = 0; k + 1 < G; k++)
-        {
-          LwReasonToken tok[LW_REASON_MAX_SPEED * 4];
-          guint n = lw_colar_group_tokens (chain, n_chain, speed[b], k + 1, tok);
-          guint pick = lw_rng_below (rng, n);   /* drawn even when unused: same stream */
-          if (!config->no_chain_labels)
-            tg[P + k] = tok[pick];
-        }
-      tg[P + G - 1] = LW_REASON_TOK_SEP;
-      for (guint j = 0; j + 1 < A; j++)
-        tg[P + G + j] = s->ids[s->sep2 + j + 1];
-
-      /* latent targets: the next input vector, in embeds_std units */
-      for (guint k = 0; k < G; k++, K++)
-        {
-          ct->rows[K] = (int) ((gsize) b * T + P + k);
-          const float *next = row + (gsize) (P + k + 1) * C;
-          for (gsize i = 0; i < C; i++)
-            ct->target[K * C + i] = (float) (next[i] / r->embeds_std);
-        }
-    }
-
-  double ce = lw_gpt_forward (r->gpt, NULL, ct->embeds, ct->targets, batch, T);
-  const float *hidden = lw_gpt_hidden (r->gpt);
-  for (gsize k = 0; k < K; k++)
-    memcpy (ct->x + k * C, hidden + (gsize) ct->rows[k] * C, C * sizeof (float));
-  for (gsize i = 0; i < K * C; i++)
-    ct->noise[i] = (float) lw_rng_normal (rng);
-
-  lw_colar_head_forward (ct->head, ct->x, K);
-  LwColarLossParts parts;
-  gboolean det = config->deterministic;
-  lw_colar_latent_loss (config->latent_loss, det, config->latent_weight,
-                        config->entropy_weight, lw_colar_head_mean (ct->head),
-                        lw_colar_head_log_std (ct->head), ct->noise, ct->target, K, C, ct->dmu,
-                        det ? NULL : ct->dls, &parts);
-  memset (ct->dx, 0, K * C * sizeof (float));
-  lw_colar_head_backward (ct->head, ct->dmu, det ? NULL : ct->dls, ct->dx);
-  memset (ct->dhidden, 0, N * C * sizeof (float));
-  for (gsize k = 0; k < K; k++)
-    memcpy (ct->dhidden + (gsize) ct->rows[k] * C, ct->dx + k * C, C * sizeof (float));
-  lw_gpt_backward (r->gpt, 1.0f, ct->dhidden);
-  guint wte_index = (guint) find_param (gp, "wte.weight");
-  if (lw_nn_params_trainable (gp, wte_index))
-    for (guint b = 0; b < batch; b++)
-      embeds_backward (&seq[b], speed[b], groups[b], config->mean_pool,
-                       lw_gpt_dembeds (r->gpt) + (gsize) b * T * C,
-                       lw_nn_params_grad (gp, wte_index), C);
-
-  pr->ce = ce;
-  pr->latent = parts.latent;
-  pr->mean_log_sigma = parts.mean_log_sigma;
-  pr->loss = ce + parts.total;
-  return TRUE;
 }
 
 /* ---- latent inference ---------------------------------------------------------------------- */

@@ -77,12 +77,16 @@ double _lw_colar_latent_logp (const float *mean, const float *log_std, const flo
  * go into progress (loss, ce, latent, mean_log_sigma). */
 typedef struct _LwColarTrain LwColarTrain;
 
+#define LW_COLAR_MERGE_EPS 1e-5   /* a group is divided by √n + 1e-5, as the released code does */
+
 LwColarTrain *_lw_colar_train_new  (LwReasoner *reasoner, guint batch);
 void          _lw_colar_train_free (LwColarTrain *train);
 gboolean      _lw_colar_train_step (LwColarTrain *train, const LwReasonTrainConfig *config,
                                     const LwReasonProblem *problems, guint batch, guint c,
                                     LwRng *rng, LwReasonTrainProgress *progress,
                                     GError **error);
+/* How many length buckets (1 or 2) the last step's batch was cut into */
+guint         _lw_colar_train_buckets (const LwColarTrain *train);
 
 /* A compression factor drawn uniformly from the bits of speed_mask (bit c − 1 = c), with one
  * lw_rng_below draw (lw-reason-train.c) */

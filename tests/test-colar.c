@@ -477,7 +477,8 @@ test_nearest (void)
 
 /* ---- options beyond CoLaR's recipe --------------------------------------------------------- */
 
-/* The CE of one fixed batch (labels and noise from a fixed seed), gradients zeroed first */
+/* The loss of one fixed batch, c drawn per sequence (c, labels and noise from a fixed seed),
+ * gradients zeroed first */
 static double
 batch_loss (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r,
             const LwReasonProblem *problems, guint n)
@@ -493,64 +494,90 @@ batch_loss (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r,
   return pr.loss;
 }
 
-/* With embeddings trained, the gradient reaching wte — through the question and answer
- * inputs, each merged group's √n scaling and the tied LM head — against central differences.
- * The latent loss is weighted 0 here: its targets are detached (as in CoLaR), so a finite
- * difference through them would measure a gradient the method does not take. */
+/* The largest-gradient entry of row `row` of tensor `name` (all of it when row < 0) against a
+ * central difference of the batch's loss */
 static void
-test_embeddings_gradient (void)
+check_entry (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r, LwNnParams *p,
+             const char *name, int row, const LwReasonProblem *problems, guint n)
+{
+  guint t = (guint) lw_nn_params_find (p, name);
+  gsize width = lw_nn_params_ndim (p, t) == 2 ? lw_nn_params_shape (p, t)[1] : 1;
+  gsize first = row < 0 ? 0 : (gsize) row * width;
+  gsize count = row < 0 ? lw_nn_params_numel (p, t) : width, best = first;
+
+  batch_loss (ct, tc, r, problems, n);
+  const float *g = lw_nn_params_grad (p, t);
+  for (gsize i = first; i < first + count; i++)
+    if (fabsf (g[i]) > fabsf (g[best]))
+      best = i;
+  double analytic = g[best];
+  float *v = lw_nn_params_value (p, t) + best;
+  const float h = 1e-2f, keep = *v;
+  *v = keep + h;
+  double up = batch_loss (ct, tc, r, problems, n);
+  *v = keep - h;
+  double down = batch_loss (ct, tc, r, problems, n);
+  *v = keep;
+  double numeric = (up - down) / (2.0 * h);
+  if (g_test_verbose ())
+    g_printerr ("%s[%" G_GSIZE_FORMAT "]: analytic %.6g numeric %.6g\n", name, best, analytic,
+                numeric);
+  g_assert_cmpfloat (analytic, !=, 0.0);
+  g_assert_cmpfloat (fabs (numeric - analytic), <=, 0.03 * fabs (analytic) + 1e-5);
+}
+
+/* c drawn per sequence: the batch is cut into two length buckets, and the gradient is still
+ * the whole batch's. With embeddings trained, the gradient reaching wte — through the question
+ * and answer inputs, each merged group's √n scaling and the tied LM head — too. Each against
+ * central differences of the loss. For wte the latent loss is weighted 0: its targets are
+ * detached (as in CoLaR), so a finite difference through them would measure a gradient the
+ * method does not take. */
+static void
+test_gradient (void)
 {
   LwReasonTrainConfig tc;
   small_config (&tc, LW_REASON_STAGE_COLAR, 1);
-  tc.latent_weight = 0.0;
   g_autoptr (LwReasoner) r = lw_reasoner_new (LW_REASON_STAGE_COT, &tc.model, 5);
   g_autoptr (GError) error = NULL;
   g_assert_true (lw_colar_prepare (r, 5, 0, &error));
   g_assert_no_error (error);
-  g_autoptr (LwReasonTestSet) set = lw_reason_test_set_new (LW_REASON_TEST_SEED, 6);
-  LwReasonProblem problems[6];
-  for (guint i = 0; i < 6; i++)
+  g_autoptr (LwReasonTestSet) set = lw_reason_test_set_new (LW_REASON_TEST_SEED, 8);
+  LwReasonProblem problems[8];
+  for (guint i = 0; i < 8; i++)
     problems[i] = *lw_reason_test_set_get (set, i);
-  LwColarTrain *ct = _lw_colar_train_new (r, 6);
+  LwColarTrain *ct = _lw_colar_train_new (r, 8);
   LwNnParams *gp = lw_gpt_params (lw_reasoner_gpt (r));
-  guint wte = (guint) lw_nn_params_find (gp, "wte.weight");
-  gsize C = tc.model.dim;
+
+  /* CE and latent loss, over two buckets */
+  batch_loss (ct, &tc, r, problems, 8);
+  g_assert_cmpuint (_lw_colar_train_buckets (ct), ==, 2);
+  lw_nn_params_set_trainable (gp, (guint) lw_nn_params_find (gp, "wte.weight"), FALSE);
+  const char *gpt_tensors[] = { "blocks.0.attn.qkv.weight", "blocks.1.mlp.fc.weight",
+                                "ln_f.weight", "wpe.weight" };
+  const char *head_tensors[] = { "latent.fc1.weight", "latent.mean.weight",
+                                 "latent.log_std.bias", "latent.ln.weight" };
+  for (guint i = 0; i < G_N_ELEMENTS (gpt_tensors); i++)
+    check_entry (ct, &tc, r, gp, gpt_tensors[i], -1, problems, 8);
+  for (guint i = 0; i < G_N_ELEMENTS (head_tensors); i++)
+    check_entry (ct, &tc, r, lw_reasoner_head_params (r), head_tensors[i], -1, problems, 8);
 
   /* a word of the questions, ### (input at group 0 and in the answer), tokens only ever
    * inside merged groups, and a digit (questions, groups and answers) */
+  tc.latent_weight = 0.0;
+  lw_nn_params_set_trainable (gp, (guint) lw_nn_params_find (gp, "wte.weight"), TRUE);
   const LwReasonToken probe[] = { LW_REASON_TOK_WORD0, LW_REASON_TOK_SEP, LW_REASON_TOK_OPEN,
                                   LW_REASON_TOK_EQUALS, LW_REASON_TOK_DIGIT0 + 7 };
   for (guint k = 0; k < G_N_ELEMENTS (probe); k++)
-    {
-      batch_loss (ct, &tc, r, problems, 6);
-      const float *g = lw_nn_params_grad (gp, wte) + (gsize) probe[k] * C;
-      gsize best = 0;
-      for (gsize i = 1; i < C; i++)
-        if (fabsf (g[i]) > fabsf (g[best]))
-          best = i;
-      double analytic = g[best];
-      float *v = lw_nn_params_value (gp, wte) + (gsize) probe[k] * C + best;
-      const float h = 1e-2f, keep = *v;
-      *v = keep + h;
-      double up = batch_loss (ct, &tc, r, problems, 6);
-      *v = keep - h;
-      double down = batch_loss (ct, &tc, r, problems, 6);
-      *v = keep;
-      double numeric = (up - down) / (2.0 * h);
-      if (g_test_verbose ())
-        g_printerr ("wte[%u][%" G_GSIZE_FORMAT "]: analytic %.6g numeric %.6g\n", probe[k],
-                    best, analytic, numeric);
-      g_assert_cmpfloat (analytic, !=, 0.0);
-      g_assert_cmpfloat (fabs (numeric - analytic), <=, 0.03 * fabs (analytic) + 1e-5);
-    }
+    check_entry (ct, &tc, r, gp, "wte.weight", (int) probe[k], problems, 8);
 
   /* frozen, wte gets no gradient from the inputs: only the tied head's remains */
+  guint wte = (guint) lw_nn_params_find (gp, "wte.weight");
   lw_nn_params_set_trainable (gp, wte, FALSE);
-  batch_loss (ct, &tc, r, problems, 6);
+  batch_loss (ct, &tc, r, problems, 8);
   g_autofree float *head_only = g_memdup2 (lw_nn_params_grad (gp, wte),
                                            lw_nn_params_numel (gp, wte) * sizeof (float));
   lw_nn_params_set_trainable (gp, wte, TRUE);
-  batch_loss (ct, &tc, r, problems, 6);
+  batch_loss (ct, &tc, r, problems, 8);
   g_assert_true (memcmp (head_only, lw_nn_params_grad (gp, wte),
                          lw_nn_params_numel (gp, wte) * sizeof (float)) != 0);
   _lw_colar_train_free (ct);
@@ -614,7 +641,7 @@ main (int argc, char **argv)
   g_test_add_func ("/colar/train/smoke", test_train_smoke);
   g_test_add_func ("/colar/train/resume-checkpoint", test_resume_and_checkpoint);
   g_test_add_func ("/colar/run", test_latent_run);
-  g_test_add_func ("/colar/train/embeddings-gradient", test_embeddings_gradient);
+  g_test_add_func ("/colar/train/gradient", test_gradient);
   g_test_add_func ("/colar/train/options", test_train_options);
   int rc = g_test_run ();
   if (cot_path != NULL)

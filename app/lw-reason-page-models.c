@@ -186,6 +186,7 @@ _lw_reason_models_details (LwReasonModels *models,
   append_meta (out, m, _("Deterministic head"), "lw.reason.colar.deterministic");
   append_meta (out, m, _("Latent head width"), "lw.reason.model.latent_dim");
   append_meta (out, m, _("c drawn per sequence"), "lw.reason.colar.mix_speeds");
+  append_meta (out, m, _("Latent loss averaged per sequence"), "lw.reason.colar.row_mean");
   append_meta (out, m, _("Embeddings trained"), "lw.reason.colar.train_embeddings");
   append_meta (out, m, _("Embedding scale"), "lw.reason.embeds_std");
   append_meta (out, m, _("Started from"), "lw.reason.colar.from");

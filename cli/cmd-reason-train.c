@@ -105,6 +105,7 @@ _cli_reason_train (int argc, char **argv)
   double latent_temperature = 1.0;
   gboolean json = FALSE, deterministic = FALSE, mean_pool = FALSE, no_chain_labels = FALSE;
   gboolean length_penalty = FALSE, sum_loss = FALSE, mix_speeds = FALSE, train_embeddings = FALSE;
+  gboolean row_mean = FALSE;
   int head_width = 0;
   const GOptionEntry entries[] = {
     { "stage", 0, 0, G_OPTION_ARG_STRING, &stage_name, "Training stage",
@@ -136,6 +137,8 @@ _cli_reason_train (int argc, char **argv)
       "colar: no CE labels inside the latent chain (\"-OC\" ablation)", NULL },
     { "mix-speeds", 0, 0, G_OPTION_ARG_NONE, &mix_speeds,
       "colar: draw c per sequence, not per batch (not CoLaR's recipe)", NULL },
+    { "row-mean", 0, 0, G_OPTION_ARG_NONE, &row_mean,
+      "colar: latent loss averaged per sequence, then over sequences (not per latent)", NULL },
     { "train-embeddings", 0, 0, G_OPTION_ARG_NONE, &train_embeddings,
       "colar: fine-tune the embeddings and tied head too (CoLaR freezes them)", NULL },
     { "head-width", 0, 0, G_OPTION_ARG_INT, &head_width,
@@ -211,6 +214,7 @@ _cli_reason_train (int argc, char **argv)
   config.mean_pool = mean_pool;
   config.no_chain_labels = no_chain_labels;
   config.mix_speeds = mix_speeds;
+  config.row_mean = row_mean;
   config.train_embeddings = train_embeddings;
   config.head_width = (guint) head_width;
   if (speeds != NULL && !_cli_reason_parse_speeds (speeds, &config.speed_mask))

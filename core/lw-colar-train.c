@@ -83,6 +83,7 @@ typedef struct
 {
   LwReasonSequence seq;
   guint            c, groups, len;   /* len: the row's positions */
+  gsize            k0;               /* its first latent */
 } Row;
 
 /* A bucket: rows order[first … first + n), padded to T, its vectors from offset `base` rows of
@@ -176,12 +177,50 @@ lay_out_row (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *row
   return G;
 }
 
+/* The latent loss of a bucket's latents given the head's outputs for them: their mean, times
+ * share; or with row_mean, each row's mean over its own latents, times 1/batch. Adds the
+ * weighted parts to *parts. */
+static void
+bucket_latent_loss (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *rows,
+                    const guint *order, const Bucket *bk, double share, guint batch,
+                    const float *noise, float *dmu, float *dls, LwColarLossParts *parts)
+{
+  gsize C = lw_gpt_config (ct->r->gpt)->dim;
+  gboolean det = config->deterministic;
+  const float *mu = lw_colar_head_mean (ct->head), *ls = lw_colar_head_log_std (ct->head);
+  const float *target = ct->target + bk->K0 * C;
+  LwColarLossParts p;
+
+  if (!config->row_mean)
+    {
+      lw_colar_latent_loss (config->latent_loss, det, config->latent_weight * share,
+                            config->entropy_weight * share, mu, ls, noise, target, bk->K, C,
+                            dmu, det ? NULL : dls, &p);
+      parts->latent += share * p.latent;
+      parts->mean_log_sigma += share * p.mean_log_sigma;
+      parts->total += p.total;
+      return;
+    }
+  for (guint j = 0; j < bk->n; j++)
+    {
+      const Row *row = &rows[order[bk->first + j]];
+      gsize o = (row->k0 - bk->K0) * C;
+      lw_colar_latent_loss (config->latent_loss, det, config->latent_weight / batch,
+                            config->entropy_weight / batch, mu + o, det ? NULL : ls + o,
+                            noise + o, target + o, row->groups, C, dmu + o,
+                            det ? NULL : dls + o, &p);
+      parts->latent += p.latent / batch;
+      parts->mean_log_sigma += p.mean_log_sigma / batch;
+      parts->total += p.total;
+    }
+}
+
 /* Forward and backward of one laid-out bucket, its CE weighted by ce_share and its latent loss
- * by latent_share; adds its weighted losses to *ce and *parts */
+ * by latent_share (see bucket_latent_loss); adds its weighted losses to *ce and *parts */
 static void
 bucket_step (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *rows,
              const guint *order, const Bucket *bk, double ce_share, double latent_share,
-             LwRng *rng, double *ce, LwColarLossParts *parts)
+             guint batch, LwRng *rng, double *ce, LwColarLossParts *parts)
 {
   LwReasoner *r = ct->r;
   LwNnParams *gp = lw_gpt_params (r->gpt);
@@ -201,11 +240,7 @@ bucket_step (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *row
     noise[i] = (float) lw_rng_normal (rng);
 
   lw_colar_head_forward (ct->head, x, bk->K);
-  LwColarLossParts p;
-  lw_colar_latent_loss (config->latent_loss, det, config->latent_weight * latent_share,
-                        config->entropy_weight * latent_share, lw_colar_head_mean (ct->head),
-                        lw_colar_head_log_std (ct->head), noise, ct->target + bk->K0 * C, bk->K,
-                        C, dmu, det ? NULL : dls, &p);
+  bucket_latent_loss (ct, config, rows, order, bk, latent_share, batch, noise, dmu, dls, parts);
   memset (dx, 0, bk->K * C * sizeof (float));
   lw_colar_head_backward (ct->head, dmu, det ? NULL : dls, dx);
   memset (dhidden, 0, N * C * sizeof (float));
@@ -221,9 +256,6 @@ bucket_step (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *row
                        lw_nn_params_grad (gp, wte), C);
 
   *ce += ce_share * bce;
-  parts->latent += latent_share * p.latent;
-  parts->mean_log_sigma += latent_share * p.mean_log_sigma;
-  parts->total += p.total;   /* already weighted by latent_share */
 }
 
 static gint
@@ -314,7 +346,11 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
       b->base = out;
       b->K0 = K;
       for (guint j = 0; j < b->n; j++, out += b->T)
-        K += lay_out_row (ct, config, &rows[order[b->first + j]], wte, C, b->T, j, out, K, rng);
+        {
+          Row *row = &rows[order[b->first + j]];
+          row->k0 = K;
+          K += lay_out_row (ct, config, row, wte, C, b->T, j, out, K, rng);
+        }
       b->K = K - b->K0;
       for (gsize q = b->base; q < out; q++)
         b->labels += ct->targets[q] >= 0;
@@ -328,7 +364,8 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
   for (guint i = 0; i < n_buckets; i++)
     bucket_step (ct, config, rows, order, &bk[i],
                  n_buckets == 1 ? 1.0 : (double) bk[i].labels / (double) labels,
-                 n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K, rng, &ce, &parts);
+                 n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K, batch, rng, &ce,
+                 &parts);
 
   pr->ce = ce;
   pr->latent = parts.latent;

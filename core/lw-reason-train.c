@@ -401,6 +401,7 @@ put_settings (LwReasonTrainer *t)
       if (t->rl == NULL)
         {
           meta_put (m, "lw.reason.colar.mix_speeds", g_strdup (c->mix_speeds ? "1" : "0"));
+          meta_put (m, "lw.reason.colar.row_mean", g_strdup (c->row_mean ? "1" : "0"));
           meta_put (m, "lw.reason.colar.train_embeddings",
                     g_strdup (c->train_embeddings ? "1" : "0"));
         }

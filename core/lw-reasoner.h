@@ -223,6 +223,9 @@ typedef struct
   gboolean      mix_speeds;     /* draw c per sequence, so every batch mixes them */
   gboolean      train_embeddings; /* fine-tune wte (and with it the tied LM head) too */
   guint         head_width;     /* the latent head's inner width dᵢ; 0 = d (CoLaR: dᵢ = d) */
+  gboolean      row_mean;       /* latent loss: each sequence's mean, then their mean (so a
+                                 * sequence weighs the same whatever its c), not one mean over
+                                 * all latents */
   /* GRPO (stage rl, lw-reason-rl.h); batch is then the questions per step (8) */
   guint         rl_group;       /* rollouts per question, G (8) */
   guint         rl_minibatch;   /* rollouts per AdamW update (8) */

@@ -663,9 +663,11 @@ check "reason train --stage colar without --from: usage error (2)" eval 'rc_is 2
 run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c.safetensors" --steps 2 --batch 4 --threads 1
 check "reason train colar from an exported CoT model" eval 'rc_is 0 && [ -s "$T/c.safetensors" ]'
 run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c-opt.safetensors" \
-    --steps 2 --batch 4 --threads 1 --mix-speeds --train-embeddings --head-width 40 --json
-check "reason train colar --mix-speeds --train-embeddings --head-width: c 0, recorded in the file" \
+    --steps 2 --batch 4 --threads 1 --mix-speeds --row-mean --train-embeddings --head-width 40 \
+    --json
+check "reason train colar --mix-speeds --row-mean --train-embeddings --head-width: c 0, recorded" \
   eval 'rc_is 0 && grep -q "\"c\":0" "$T/out" && grep -q "train_embeddings\":\"1" "$T/c-opt.safetensors" &&
+        grep -q "row_mean\":\"1" "$T/c-opt.safetensors" &&
         grep -q "latent_dim\":\"40\"" "$T/c-opt.safetensors"'
 run reason train --stage colar --from "$T/cot-model.safetensors" --out "$T/c-bad.safetensors" \
     --head-width 999999

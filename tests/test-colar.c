@@ -527,7 +527,7 @@ check_entry (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r, LwN
 }
 
 /* c drawn per sequence: the batch is cut into two length buckets, and the gradient is still
- * the whole batch's. With embeddings trained, the gradient reaching wte — through the question
+ * the whole batch's, with the latent loss averaged per latent or per sequence. With embeddings trained, the gradient reaching wte — through the question
  * and answer inputs, each merged group's √n scaling and the tied LM head — too. Each against
  * central differences of the loss. For wte the latent loss is weighted 0: its targets are
  * detached (as in CoLaR), so a finite difference through them would measure a gradient the
@@ -560,6 +560,14 @@ test_gradient (void)
     check_entry (ct, &tc, r, gp, gpt_tensors[i], -1, problems, 8);
   for (guint i = 0; i < G_N_ELEMENTS (head_tensors); i++)
     check_entry (ct, &tc, r, lw_reasoner_head_params (r), head_tensors[i], -1, problems, 8);
+
+  /* the latent loss as a mean of the sequences' means */
+  double per_latent = batch_loss (ct, &tc, r, problems, 8);
+  tc.row_mean = TRUE;
+  g_assert_cmpfloat (fabs (batch_loss (ct, &tc, r, problems, 8) - per_latent), >, 1e-4);
+  check_entry (ct, &tc, r, lw_reasoner_head_params (r), "latent.mean.weight", -1, problems, 8);
+  check_entry (ct, &tc, r, gp, "blocks.1.attn.qkv.weight", -1, problems, 8);
+  tc.row_mean = FALSE;
 
   /* a word of the questions, ### (input at group 0 and in the answer), tokens only ever
    * inside merged groups, and a digit (questions, groups and answers) */

@@ -527,11 +527,11 @@ check_entry (LwColarTrain *ct, const LwReasonTrainConfig *tc, LwReasoner *r, LwN
 }
 
 /* c drawn per sequence: the batch is cut into two length buckets, and the gradient is still
- * the whole batch's, with the latent loss averaged per latent or per sequence. With embeddings trained, the gradient reaching wte — through the question
- * and answer inputs, each merged group's √n scaling and the tied LM head — too. Each against
- * central differences of the loss. For wte the latent loss is weighted 0: its targets are
- * detached (as in CoLaR), so a finite difference through them would measure a gradient the
- * method does not take. */
+ * the whole batch's, with the latent loss averaged per latent or per sequence. With embeddings
+ * trained, the gradient reaching wte — through the question and answer inputs, each merged
+ * group's √n scaling and the tied LM head — too. Each against central differences of the
+ * loss. For wte the latent loss is weighted 0: its targets are detached (as in CoLaR), so a
+ * finite difference through them would measure a gradient the method does not take. */
 static void
 test_gradient (void)
 {

@@ -11,7 +11,8 @@
 # reason-page-training-{light,dark}.png (the page opened on its Training view, the setting
 # reason-view) when the reasoning models are found: in $LW_REASON_MODELS, else
 # data/models/reason-*.safetensors; skipped otherwise. LW_SCREENSHOT_MODES picks some of
-# "split side-by-side difference latent audio reason reason-training". LW_REASON_WAIT is the seconds the reasoning page waits (6).
+# "split side-by-side difference latent audio reason reason-training". LW_REASON_WAIT is the
+# seconds the reasoning page waits (6).
 # The page starts with wavelet-latent at its defaults and RD curves for wavelet-latent, JPEG
 # and JPEG 2000 (anchor JPEG). LW_SCREENSHOT_WAIT is the seconds to wait for the curves (14).
 # Needs xvfb-run and ImageMagick's `import`; xdotool, when present, parks the pointer in a

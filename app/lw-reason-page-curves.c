@@ -20,11 +20,11 @@
 
 static const GdkRGBA raw_colour = { 0.21f, 0.52f, 0.89f, 0.30f };
 static const GdkRGBA mean_colour = { 0.21f, 0.52f, 0.89f, 1.0f };
-/* one trend per compression factor c = 1…5 (GNOME's palette: blue, green, orange, purple,
- * red) */
-static const GdkRGBA speed_colours[LW_REASON_MAX_SPEED] = {
-  { 0.21f, 0.52f, 0.89f, 1.0f }, { 0.18f, 0.76f, 0.49f, 1.0f }, { 1.0f, 0.47f, 0.0f, 1.0f },
-  { 0.57f, 0.25f, 0.67f, 1.0f }, { 0.88f, 0.11f, 0.14f, 1.0f },
+/* one trend per compression factor: c drawn per sequence (recorded as c = 0), then c = 1…5
+ * (GNOME's palette: brown, blue, green, orange, purple, red) */
+static const GdkRGBA speed_colours[LW_REASON_MAX_SPEED + 1] = {
+  { 0.60f, 0.40f, 0.24f, 1.0f }, { 0.21f, 0.52f, 0.89f, 1.0f }, { 0.18f, 0.76f, 0.49f, 1.0f },
+  { 1.0f, 0.47f, 0.0f, 1.0f }, { 0.57f, 0.25f, 0.67f, 1.0f }, { 0.88f, 0.11f, 0.14f, 1.0f },
 };
 
 /* The name a field goes by on screen; unknown fields show as they are */
@@ -94,8 +94,9 @@ add_moving_average (LwLinePlot *plot, const char *name, const double *x, const d
   return 2 * half + 1;
 }
 
-/* The factors c = 1…5 a CoLaR curve's steps were trained at (bit c − 1), for a field that
- * depends on c; 0 when there is no c column or the field is c itself or the rate */
+/* The factors a CoLaR curve's steps were trained at (bit c for c = 1…5, bit 0 for c drawn per
+ * sequence, recorded as 0), for a field that depends on c; 0 when there is no c column or the
+ * field is c itself or the rate */
 static guint
 speeds_of (const LwTrainCurve *curve, const char *field)
 {
@@ -108,8 +109,8 @@ speeds_of (const LwTrainCurve *curve, const char *field)
     {
       float c = lw_train_curve_row (curve, r)[col];
 
-      if (c >= 1.0f && c <= LW_REASON_MAX_SPEED && c == floorf (c))
-        mask |= 1u << ((guint) c - 1);
+      if (c >= 0.0f && c <= LW_REASON_MAX_SPEED && c == floorf (c))
+        mask |= 1u << (guint) c;
     }
   return mask;
 }
@@ -182,19 +183,20 @@ plot_curve (LwReasonPage *self)
    * over about 1/25 of its steps (a c has a fifth of them). */
   if (speeds & (speeds - 1))
     {
-      for (guint c = 1; c <= LW_REASON_MAX_SPEED; c++)
+      for (guint c = 0; c <= LW_REASON_MAX_SPEED; c++)
         {
           g_autofree char *name = NULL;
           guint m = 0;
 
-          if (!(speeds & (1u << (c - 1))))
+          if (!(speeds & (1u << c)))
             continue;
           for (guint r = 0; r < n; r++)
             if (lw_train_curve_row (curve, r)[ccol] == (float) c)
               rows[m++] = r;
-          /* Translators: a series of the steps trained at compression factor c */
-          name = g_strdup_printf (_("c = %u"), c);
-          lw_line_plot_add_series (self->curve_plot, name, &speed_colours[c - 1]);
+          /* Translators: a series of the steps trained at compression factor c, or with c
+           * drawn for each sequence */
+          name = c > 0 ? g_strdup_printf (_("c = %u"), c) : g_strdup (_("c per sequence"));
+          lw_line_plot_add_series (self->curve_plot, name, &speed_colours[c]);
           guint w = add_moving_average (self->curve_plot, name, x, y, rows, m, m / 50);
           width = MAX (width, w);
         }

@@ -98,14 +98,14 @@ make_rl_dir (const char *cot,
     }
   r->stage = LW_REASON_STAGE_RL;
   lw_reasoner_set_curve (r, curve);
-  /* CoLaR's curve: ten steps at c = 1, 2, 3, 4, 5, 1, 2… */
+  /* CoLaR's curve: ten steps at c = 1, 2, 3, 4, 5, 1, 2…, then three with c per sequence */
   {
     static const char *const colar_fields[] = { "step", "loss", "latent", "lr", "c", NULL };
     LwTrainCurve *cc = lw_train_curve_new (colar_fields);
 
-    for (guint i = 1; i <= 10; i++)
+    for (guint i = 1; i <= 13; i++)
       {
-        double row[5] = { i, 1.0 / i, 0.5 / i, 1e-3, 1 + (i - 1) % 5 };
+        double row[5] = { i, 1.0 / i, 0.5 / i, 1e-3, i <= 10 ? 1 + (i - 1) % 5 : 0 };
         lw_train_curve_append (cc, row);
       }
     lw_reasoner_set_curve (l, cc);
@@ -412,8 +412,9 @@ test_curves (void)
   /* CoLaR's losses: the raw values and one trend per c */
   lw_reason_page_set_curve (page, LW_REASON_STAGE_COLAR, "loss");
   g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "loss");
-  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 6);
-  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 10);
+  g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 7);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 13);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "c per sequence"), ==, 3);
   g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 0);
   for (guint c = 1; c <= 5; c++)
     {
@@ -426,7 +427,7 @@ test_curves (void)
   g_assert_cmpstr (lw_reason_page_get_curve_field (page), ==, "lr");
   g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Total loss"), ==, 0);
   g_assert_cmpuint (lw_line_plot_get_n_series (plot), ==, 2);
-  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 10);
+  g_assert_cmpuint (lw_line_plot_get_n_points (plot, "Moving average"), ==, 13);
 
   /* the trainer's own curve (CoT: c is 1 throughout): three steps, raw and averaged */
   lw_reason_page_set_curve (page, LW_REASON_STAGE_COT, "mean_log_sigma");

@@ -3,8 +3,8 @@
 # models of the reasoning page, with the CLI's trainer (research/reasoning.md §3.3 recipes:
 # AdamW, lr 1e-3 with 100 warmup steps and cosine decay to a tenth, batch 64, clip 1).
 # Training problems come from the deterministic generator (core/lw-reason-data.h), with the
-# held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 + 26 + 19 + 17 + 25 min for
-# CoLaR and 10 min for no-CoT on these machines (measured with other work running).
+# held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 + 26 + 19 + 17 + 25 + 36
+# min for CoLaR and 10 min for no-CoT on these machines (measured with other work running).
 # Checkpoints (with optimiser state, for resuming with --from) go to a scratch folder;
 # `reason export` keeps the models.
 # Usage: tools/train-reasoner.sh [BUILDDIR] [SCRATCH]   (from the repository root)
@@ -37,7 +37,12 @@ cli="$build/cli/latent-workbench-cli"
 # and 4,000 more (schedule recomputed for 25,000; two threads, 25 min with other work
 # running): +3.2 to +9.8 points
 "$cli" reason train --stage colar --from "$scratch/colar21k.safetensors" --steps 25000 \
-  --out "$scratch/colar.safetensors" --threads 2
+  --out "$scratch/colar25k.safetensors" --threads 2
+# and 6,000 more with c drawn per sequence and the latent loss averaged per sequence
+# (schedule recomputed for 31,000; one thread, 36 min with other work running): +3.0 to
+# +10.8 points
+"$cli" reason train --stage colar --from "$scratch/colar25k.safetensors" --steps 31000 \
+  --mix-speeds --row-mean --out "$scratch/colar.safetensors" --threads 1
 "$cli" reason train --stage nocot --out "$scratch/nocot.safetensors" --threads 1
 # the models, each with the training curve its runs recorded (tools/reason-logs/ holds the
 # logs of the shipped runs, which predate curves in the checkpoints)

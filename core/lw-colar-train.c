@@ -22,7 +22,6 @@
 #include "lw-error.h"
 #include "lw-nn-ops.h"
 
-#include <math.h>
 #include <string.h>
 
 struct _LwColarTrain
@@ -111,8 +110,7 @@ embeds_backward (const Row *row, gboolean mean_pool, const float *drow, float *d
     {
       LwReasonToken tok[LW_REASON_MAX_SPEED * 4];
       guint n = lw_colar_group_tokens (chain, n_chain, row->c, k, tok);
-      float scale = (float) (1.0 / (mean_pool ? (double) n
-                                              : sqrt ((double) n) + LW_COLAR_MERGE_EPS));
+      float scale = lw_colar_merge_scale (n, mean_pool);
       const float *d = drow + (gsize) (P + k) * C;
       for (guint q = 0; q < n; q++)
         {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define LN_EPS 1e-5f
+#define MERGE_EPS 1e-5   /* the released code's √n + 1e-5 */
 #define DL_SIGMA 1e-9    /* the deterministic head's σ */
 
 /* ---- merging ------------------------------------------------------------------------------- */
@@ -41,6 +42,13 @@ lw_colar_group_tokens (const LwReasonToken *chain, guint n_chain, guint c, guint
   return n;
 }
 
+float
+lw_colar_merge_scale (guint n, gboolean mean_pool)
+{
+  g_return_val_if_fail (n >= 1, 0.0f);
+  return (float) (1.0 / (mean_pool ? (double) n : sqrt ((double) n) + MERGE_EPS));
+}
+
 guint
 lw_colar_merge (const float *wte, gsize dim, const LwReasonToken *chain, guint n_chain, guint c,
                 gboolean mean_pool, float *out)
@@ -56,8 +64,7 @@ lw_colar_merge (const float *wte, gsize dim, const LwReasonToken *chain, guint n
       memset (o, 0, dim * sizeof (float));
       for (guint j = 0; j < n; j++)
         lw_nn_accumulate (o, wte + (gsize) tok[j] * dim, dim);
-      float s = (float) (1.0 / (mean_pool ? (double) n
-                                          : sqrt ((double) n) + LW_COLAR_MERGE_EPS));
+      float s = lw_colar_merge_scale (n, mean_pool);
       for (gsize i = 0; i < dim; i++)
         o[i] *= s;
     }

@@ -44,6 +44,9 @@ guint lw_colar_n_groups     (guint n_chain, guint c);
  * end). Group 0 is the ###; group k ≥ 1 holds chain tokens (k − 1)·c + 1 … k·c. */
 guint lw_colar_group_tokens (const LwReasonToken *chain, guint n_chain, guint c, guint k,
                              LwReasonToken *out);
+/* The factor a group of n real tokens is scaled by: 1 / (√n + 1e-5), as the released code
+ * has it, or 1 / n with mean pooling */
+float lw_colar_merge_scale  (guint n, gboolean mean_pool);
 /* Writes the groups' vectors [groups, dim] to out from embedding rows wte [*, dim]; returns
  * the number of groups */
 guint lw_colar_merge        (const float *wte, gsize dim, const LwReasonToken *chain,

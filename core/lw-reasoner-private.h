@@ -77,7 +77,6 @@ double _lw_colar_latent_logp (const float *mean, const float *log_std, const flo
  * go into progress (loss, ce, latent, mean_log_sigma). */
 typedef struct _LwColarTrain LwColarTrain;
 
-#define LW_COLAR_MERGE_EPS 1e-5   /* a group is divided by √n + 1e-5, as the released code does */
 
 LwColarTrain *_lw_colar_train_new  (LwReasoner *reasoner, guint batch);
 void          _lw_colar_train_free (LwColarTrain *train);

@@ -120,7 +120,9 @@ _cli_reason_train (int argc, char **argv)
       "Peak learning rate (1e-3, cosine to a tenth; rl: 1e-5, constant)", "X" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch,
       "Sequences per step (64); rl: questions per step (8)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "BLAS threads (default: OpenBLAS's)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+      "Threads (default: OpenBLAS's count); with 2 or more, cot, nocot and colar run the "
+      "batch's two parts at once, one BLAS thread each (the same result as 1)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Random seed (1)", "N" },
     { "speeds", 0, 0, G_OPTION_ARG_STRING, &speeds,
       "colar: compression factors drawn per batch (1..5)", "LIST" },

@@ -8,12 +8,14 @@
  * the next group's merged vector (in embeds_std units, detached) from each group's hidden
  * state.
  *
- * When c is drawn per sequence (mix_speeds) a batch mixes rows of very different lengths (c = 1
- * has about twice the positions of c = 5), so padding every row to the longest wastes work.
- * The rows are then sorted by length and cut into two buckets, each padded to its own longest
- * row, when that saves at least a tenth of the positions; each bucket is one forward and
- * backward, its losses weighted by its share of the labels and latents, so the gradient is
- * the whole batch's.
+ * The rows are sorted by length and cut into two buckets (_lw_reason_balanced_cut), each
+ * padded to its own longest row: one for each core, and less padding when c is drawn per
+ * sequence (mix_speeds), where c = 1 rows have about twice the positions of c = 5 rows. Each
+ * bucket is one forward and backward, its losses weighted by its share of the labels and
+ * latents, so the gradient is the whole batch's. The second bucket runs on a replica of the
+ * GPT and a latent head over a shadow of the head's parameters, each with gradients of its
+ * own, which are added to the model's afterwards; so the two can run at once
+ * (_lw_colar_train_set_parallel), and the result is the same either way.
  */
 #define G_LOG_DOMAIN "lw-colar"
 
@@ -28,6 +30,10 @@ struct _LwColarTrain
 {
   LwReasoner  *r;          /* not owned */
   LwColarHead *head;
+  LwGpt       *replica;    /* the second bucket's GPT, head and head parameters */
+  LwNnParams  *head_shadow;
+  LwColarHead *head1;
+  gboolean     parallel;
   gsize        cap_rows;   /* B · max_t */
   float       *embeds, *dhidden;          /* [B·T, C] */
   int         *targets, *rows;            /* [B·T]: CE labels; latent position → row */
@@ -44,6 +50,9 @@ _lw_colar_train_new (LwReasoner *r, guint batch)
   gsize rows = (gsize) batch * cfg->max_t, C = cfg->dim;
   ct->r = r;
   ct->head = lw_colar_head_new (r->head);
+  ct->replica = lw_gpt_new_replica (r->gpt);
+  ct->head_shadow = lw_nn_params_new_shadow (r->head);
+  ct->head1 = lw_colar_head_new (ct->head_shadow);
   ct->cap_rows = rows;
   ct->embeds = g_new (float, rows * C);
   ct->dhidden = g_new (float, rows * C);
@@ -64,6 +73,9 @@ _lw_colar_train_free (LwColarTrain *ct)
   if (ct == NULL)
     return;
   lw_colar_head_free (ct->head);
+  lw_colar_head_free (ct->head1);
+  lw_nn_params_free (ct->head_shadow);
+  lw_gpt_free (ct->replica);
   g_free (ct->embeds);
   g_free (ct->dhidden);
   g_free (ct->targets);
@@ -179,13 +191,14 @@ lay_out_row (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *row
  * share; or with row_mean, each row's mean over its own latents, times 1/batch. Adds the
  * weighted parts to *parts. */
 static void
-bucket_latent_loss (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *rows,
-                    const guint *order, const Bucket *bk, double share, guint batch,
-                    const float *noise, float *dmu, float *dls, LwColarLossParts *parts)
+bucket_latent_loss (LwColarTrain *ct, LwColarHead *head, const LwReasonTrainConfig *config,
+                    const Row *rows, const guint *order, const Bucket *bk, double share,
+                    guint batch, const float *noise, float *dmu, float *dls,
+                    LwColarLossParts *parts)
 {
   gsize C = lw_gpt_config (ct->r->gpt)->dim;
   gboolean det = config->deterministic;
-  const float *mu = lw_colar_head_mean (ct->head), *ls = lw_colar_head_log_std (ct->head);
+  const float *mu = lw_colar_head_mean (head), *ls = lw_colar_head_log_std (head);
   const float *target = ct->target + bk->K0 * C;
   LwColarLossParts p;
 
@@ -213,77 +226,72 @@ bucket_latent_loss (LwColarTrain *ct, const LwReasonTrainConfig *config, const R
     }
 }
 
-/* Forward and backward of one laid-out bucket, its CE weighted by ce_share and its latent loss
- * by latent_share (see bucket_latent_loss); adds its weighted losses to *ce and *parts */
-static void
-bucket_step (LwColarTrain *ct, const LwReasonTrainConfig *config, const Row *rows,
-             const guint *order, const Bucket *bk, double ce_share, double latent_share,
-             guint batch, LwRng *rng, double *ce, LwColarLossParts *parts)
+/* One laid-out bucket and what runs it: the model's GPT and head, or the replicas */
+typedef struct
 {
-  LwReasoner *r = ct->r;
-  LwNnParams *gp = lw_gpt_params (r->gpt);
-  gsize C = lw_gpt_config (r->gpt)->dim, N = (gsize) bk->n * bk->T;
+  LwColarTrain              *ct;
+  const LwReasonTrainConfig *config;
+  const Row                 *rows;
+  const guint               *order;
+  const Bucket              *bk;
+  LwGpt                     *gpt;
+  LwColarHead               *head;
+  LwNnParams                *head_params;
+  gboolean                   replica;      /* zero its gradients first */
+  double                     ce_share, latent_share;
+  guint                      batch;
+  double                     ce;           /* out: the weighted CE, and the latent parts */
+  LwColarLossParts           parts;
+} Part;
+
+/* Forward and backward of one bucket, its CE weighted by ce_share and its latent loss by
+ * latent_share (see bucket_latent_loss); its noise is drawn already */
+static void
+bucket_step (gpointer data, gpointer unused)
+{
+  Part *p = data;
+  LwColarTrain *ct = p->ct;
+  const Bucket *bk = p->bk;
+  const LwReasonTrainConfig *config = p->config;
+  LwNnParams *gp = lw_gpt_params (p->gpt);
+  gsize C = lw_gpt_config (p->gpt)->dim, N = (gsize) bk->n * bk->T;
   float *dhidden = ct->dhidden + bk->base * C;
   float *x = ct->x + bk->K0 * C, *noise = ct->noise + bk->K0 * C;
   float *dmu = ct->dmu + bk->K0 * C, *dls = ct->dls + bk->K0 * C, *dx = ct->dx + bk->K0 * C;
   const int *lrows = ct->rows + bk->K0;
   gboolean det = config->deterministic;
 
-  double bce = lw_gpt_forward (r->gpt, NULL, ct->embeds + bk->base * C,
+  if (p->replica)
+    {
+      lw_nn_params_zero_grad (gp);
+      lw_nn_params_zero_grad (p->head_params);
+    }
+  double bce = lw_gpt_forward (p->gpt, NULL, ct->embeds + bk->base * C,
                                ct->targets + bk->base, bk->n, bk->T);
-  const float *hidden = lw_gpt_hidden (r->gpt);
+  const float *hidden = lw_gpt_hidden (p->gpt);
   for (gsize k = 0; k < bk->K; k++)
     memcpy (x + k * C, hidden + (gsize) lrows[k] * C, C * sizeof (float));
-  for (gsize i = 0; i < bk->K * C; i++)
-    noise[i] = (float) lw_rng_normal (rng);
 
-  lw_colar_head_forward (ct->head, x, bk->K);
-  bucket_latent_loss (ct, config, rows, order, bk, latent_share, batch, noise, dmu, dls, parts);
+  lw_colar_head_forward (p->head, x, bk->K);
+  bucket_latent_loss (ct, p->head, config, p->rows, p->order, bk, p->latent_share, p->batch,
+                      noise, dmu, dls, &p->parts);
   memset (dx, 0, bk->K * C * sizeof (float));
-  lw_colar_head_backward (ct->head, dmu, det ? NULL : dls, dx);
+  lw_colar_head_backward (p->head, dmu, det ? NULL : dls, dx);
   memset (dhidden, 0, N * C * sizeof (float));
   for (gsize k = 0; k < bk->K; k++)
     memcpy (dhidden + (gsize) lrows[k] * C, dx + k * C, C * sizeof (float));
-  lw_gpt_backward (r->gpt, (float) ce_share, dhidden);
+  lw_gpt_backward (p->gpt, (float) p->ce_share, dhidden);
 
   guint wte = (guint) lw_nn_params_find (gp, "wte.weight");
   if (lw_nn_params_trainable (gp, wte))
     for (guint j = 0; j < bk->n; j++)
-      embeds_backward (&rows[order[bk->first + j]], config->mean_pool,
-                       lw_gpt_dembeds (r->gpt) + (gsize) j * bk->T * C,
+      embeds_backward (&p->rows[p->order[bk->first + j]], config->mean_pool,
+                       lw_gpt_dembeds (p->gpt) + (gsize) j * bk->T * C,
                        lw_nn_params_grad (gp, wte), C);
 
-  *ce += ce_share * bce;
+  p->ce = p->ce_share * bce;
 }
 
-static gint
-by_length (gconstpointer a, gconstpointer b, gpointer user_data)
-{
-  const Row *rows = user_data;
-  guint la = rows[*(const guint *) a].len, lb = rows[*(const guint *) b].len;
-  if (la != lb)
-    return la < lb ? -1 : 1;
-  return *(const guint *) a < *(const guint *) b ? -1 : 1;
-}
-
-/* Where to cut the rows, sorted by length, into two buckets: the count in the first, or 0 to
- * keep one bucket when two would not save a tenth of the padded positions */
-static guint
-choose_cut (const Row *rows, const guint *order, guint batch)
-{
-  guint longest = rows[order[batch - 1]].len, best = 0;
-  gsize one = (gsize) batch * longest, best_cost = one;
-  for (guint cut = 1; cut < batch; cut++)
-    {
-      gsize cost = (gsize) cut * rows[order[cut - 1]].len + (gsize) (batch - cut) * longest;
-      if (cost < best_cost)
-        {
-          best_cost = cost;
-          best = cut;
-        }
-    }
-  return best_cost * 10 <= one * 9 ? best : 0;
-}
 
 gboolean
 _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
@@ -297,6 +305,7 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
   gsize C = cfg->dim;
   g_autofree Row *rows = g_new (Row, batch);
   g_autofree guint *order = g_new (guint, batch);
+  g_autofree guint *lens = g_new (guint, batch), *sorted = g_new (guint, batch);
 
   for (guint b = 0; b < batch; b++)
     {
@@ -315,20 +324,19 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
                        row->len, cfg->max_t);
           return FALSE;
         }
-      order[b] = b;
+      lens[b] = row->len;
     }
 
-  /* one bucket in batch order (c per batch), or up to two by length (c per sequence) */
+  /* two buckets by length (one with a single row) */
   Bucket bk[2] = { { 0 } };
-  guint n_buckets = 1, cut = 0;
-  if (c == 0 && batch > 1)
-    {
-      g_qsort_with_data (order, (gint) batch, sizeof *order, by_length, rows);
-      cut = choose_cut (rows, order, batch);
-    }
+  guint n_buckets = 1;
+  _lw_reason_order_by_length (order, lens, batch);
   bk[0].n = batch;
-  if (cut > 0)
+  if (batch >= 2)
     {
+      for (guint b = 0; b < batch; b++)
+        sorted[b] = lens[order[b]];
+      guint cut = _lw_reason_balanced_cut (sorted, batch);
       bk[0].n = cut;
       bk[1].first = cut;
       bk[1].n = batch - cut;
@@ -355,16 +363,37 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
       labels += b->labels;
     }
   g_assert (out <= ct->cap_rows);
+  /* the rsample noise of every latent, in order, before the buckets may run at once */
+  for (gsize i = 0; i < K * C; i++)
+    ct->noise[i] = (float) lw_rng_normal (rng);
+
+  Part part[2];
+  for (guint i = 0; i < n_buckets; i++)
+    part[i] = (Part) { ct, config, rows, order, &bk[i],
+                       i == 0 ? r->gpt : ct->replica, i == 0 ? ct->head : ct->head1,
+                       i == 0 ? r->head : ct->head_shadow, i == 1,
+                       n_buckets == 1 ? 1.0 : (double) bk[i].labels / (double) labels,
+                       n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K, batch,
+                       0.0, { 0 } };
+  ct->buckets = n_buckets;
+  if (n_buckets == 1)
+    bucket_step (&part[0], NULL);
+  else
+    {
+      _lw_reason_run_pair (bucket_step, &part[0], &part[1], ct->parallel);
+      lw_nn_params_add_grads (gp, lw_gpt_params (ct->replica));
+      lw_nn_params_add_grads (r->head, ct->head_shadow);
+    }
 
   double ce = 0.0;
   LwColarLossParts parts = { 0 };
-  ct->buckets = n_buckets;
   for (guint i = 0; i < n_buckets; i++)
-    bucket_step (ct, config, rows, order, &bk[i],
-                 n_buckets == 1 ? 1.0 : (double) bk[i].labels / (double) labels,
-                 n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K, batch, rng, &ce,
-                 &parts);
-
+    {
+      ce += part[i].ce;
+      parts.latent += part[i].parts.latent;
+      parts.mean_log_sigma += part[i].parts.mean_log_sigma;
+      parts.total += part[i].parts.total;
+    }
   pr->ce = ce;
   pr->latent = parts.latent;
   pr->mean_log_sigma = parts.mean_log_sigma;
@@ -377,4 +406,11 @@ _lw_colar_train_buckets (const LwColarTrain *ct)
 {
   g_return_val_if_fail (ct != NULL, 0);
   return ct->buckets;
+}
+
+void
+_lw_colar_train_set_parallel (LwColarTrain *ct, gboolean parallel)
+{
+  g_return_if_fail (ct != NULL);
+  ct->parallel = parallel;
 }

@@ -267,6 +267,23 @@ lw_gpt_new (const LwGptConfig *config, guint64 seed)
   return g;
 }
 
+LwGpt *
+lw_gpt_new_replica (LwGpt *gpt)
+{
+  g_return_val_if_fail (gpt != NULL, NULL);
+  LwGpt *g = g_new0 (LwGpt, 1);
+  guint L = gpt->cfg.layers;
+  g->cfg = gpt->cfg;
+  g->params = lw_nn_params_new_shadow (gpt->params);
+  g->wte = gpt->wte;
+  g->wpe = gpt->wpe;
+  g->lnfw = gpt->lnfw;
+  g->lnfb = gpt->lnfb;
+  g->li = g_memdup2 (gpt->li, L * sizeof (LayerIdx));
+  g->la = g_new0 (LayerActs, L);
+  return g;
+}
+
 void
 lw_gpt_free (LwGpt *gpt)
 {

@@ -35,6 +35,10 @@ typedef struct
 typedef struct _LwGpt LwGpt;
 
 LwGpt            *lw_gpt_new         (const LwGptConfig *config, guint64 seed);
+/* A second instance over the same weights, with activations and parameter gradients of its
+ * own (lw_nn_params_new_shadow): two threads can run forward and backward on two parts of a
+ * batch at once, one on each. gpt must outlive it. */
+LwGpt            *lw_gpt_new_replica (LwGpt *gpt);
 void              lw_gpt_free        (LwGpt *gpt);
 const LwGptConfig *lw_gpt_config     (const LwGpt *gpt);
 LwNnParams       *lw_gpt_params      (LwGpt *gpt);

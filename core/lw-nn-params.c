@@ -105,6 +105,7 @@ struct _LwNnParams
   gsize       total;
   float      *values;    /* NULL until allocated */
   float      *grads;
+  gboolean    shadow;    /* values borrowed from another arena (lw_nn_params_new_shadow) */
 };
 
 static float *
@@ -137,9 +138,35 @@ lw_nn_params_free (LwNnParams *p)
     return;
   g_hash_table_unref (p->by_name);
   g_array_unref (p->tensors);
-  g_aligned_free (p->values);
+  if (!p->shadow)
+    g_aligned_free (p->values);
   g_aligned_free (p->grads);
   g_free (p);
+}
+
+LwNnParams *
+lw_nn_params_new_shadow (LwNnParams *src)
+{
+  g_return_val_if_fail (src != NULL && src->values != NULL, NULL);
+  LwNnParams *p = g_new0 (LwNnParams, 1);
+  /* the same Tensor records, so the source's trainable and decay flags hold here too */
+  p->tensors = g_array_ref (src->tensors);
+  p->by_name = g_hash_table_ref (src->by_name);
+  p->total = src->total;
+  p->values = src->values;
+  p->grads = arena_new (p->total);
+  p->shadow = TRUE;
+  return p;
+}
+
+void
+lw_nn_params_add_grads (LwNnParams *dst, const LwNnParams *src)
+{
+  g_return_if_fail (dst != NULL && src != NULL && dst->tensors == src->tensors);
+  float *restrict d = dst->grads;
+  const float *restrict s = src->grads;
+  for (gsize i = 0; i < dst->total; i++)
+    d[i] += s[i];
 }
 
 #define TENSOR(p, i) (&g_array_index ((p)->tensors, Tensor, (i)))

@@ -37,6 +37,12 @@ typedef struct _LwNnParams LwNnParams;
 
 LwNnParams  *lw_nn_params_new        (void);
 void         lw_nn_params_free       (LwNnParams *p);
+/* A second gradient arena for the same values: the shadow reads src's values (and its tensors'
+ * trainable and decay flags) and has gradients of its own, so two threads can each run a
+ * backward on part of a batch; lw_nn_params_add_grads then sums them. src must outlive it. */
+LwNnParams  *lw_nn_params_new_shadow (LwNnParams *src);
+/* dst's gradients += src's; src is dst's shadow (or dst src's, or both of one arena) */
+void         lw_nn_params_add_grads  (LwNnParams *dst, const LwNnParams *src);
 /* Before allocation only. Returns the tensor's index (0, 1, …). Names are unique. */
 guint        lw_nn_params_declare    (LwNnParams *p, const char *name, guint ndim,
                                       const gsize *shape);

@@ -2,8 +2,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One step: zero the gradients, draw the batch from (seed, step), forward and backward (the
- * token models here, CoLaR in lw-colar.c), clip the joint gradient norm of the GPT and the
- * latent head, AdamW on both with the warmup + cosine rate.
+ * token models here, CoLaR in lw-colar-train.c), clip the joint gradient norm of the GPT and
+ * the latent head, AdamW on both with the warmup + cosine rate.
+ *
+ * Two cores: the batch is sorted by length and cut into two parts (_lw_reason_balanced_cut),
+ * each padded to its own longest row and weighted by its share of the loss, so the gradient is
+ * the whole batch's. With two threads the parts run at once, one on the model and one on a
+ * replica with its own gradients (lw_gpt_new_replica), each on one BLAS thread; the replica's
+ * gradients are then added to the model's. At these sizes that is about 1.35 times as fast as
+ * one pass on two BLAS threads, which scale only the GEMMs. With one thread the same parts run
+ * one after the other, so the result does not depend on the thread count.
  */
 #define G_LOG_DOMAIN "lw-reason-train"
 
@@ -25,6 +33,8 @@ struct _LwReasonTrainer
   LwReasonRl         *rl;
   LwReasonProblem    *problems;  /* [batch] */
   int                *tokens, *targets;  /* [batch, max_t] */
+  LwGpt              *replica;   /* the second part's (token models) */
+  gboolean            parallel;  /* the two parts at once (during a run with 2+ threads) */
   char               *from;      /* the checkpoint CoLaR started from (base name) */
 };
 
@@ -71,6 +81,7 @@ lw_reason_trainer_free (LwReasonTrainer *t)
     return;
   _lw_colar_train_free (t->colar);
   _lw_reason_rl_free (t->rl);
+  lw_gpt_free (t->replica);
   lw_adamw_free (t->opt);
   lw_adamw_free (t->head_opt);
   lw_reasoner_free (t->model);
@@ -234,6 +245,8 @@ lw_reason_trainer_new (const LwReasonTrainConfig *config, const char *from, GErr
       else
         t->colar = _lw_colar_train_new (r, config->batch);
     }
+  else
+    t->replica = lw_gpt_new_replica (r->gpt);
   if (resume && !_lw_reasoner_load_tensors (r, from, t->opt, t->head_opt, error))
     return NULL;
 
@@ -260,39 +273,155 @@ lw_reason_trainer_get_model (LwReasonTrainer *t)
   return t->model;
 }
 
-/* Forward and backward of a token model on the batch in t->problems */
+typedef struct
+{
+  GFunc    func;
+  gpointer data;
+} PairThread;
+
+static gpointer
+pair_thread (gpointer user_data)
+{
+  PairThread *p = user_data;
+  p->func (p->data, NULL);
+  return NULL;
+}
+
+void
+_lw_reason_run_pair (GFunc func, gpointer first, gpointer second, gboolean parallel)
+{
+  PairThread p = { func, second };
+  GThread *thread = parallel ? g_thread_try_new ("lw-train-part", pair_thread, &p, NULL) : NULL;
+  func (first, NULL);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    func (second, NULL);
+}
+
+guint
+_lw_reason_balanced_cut (const guint *lens, guint n)
+{
+  g_return_val_if_fail (n >= 2, 1);
+  guint best = 1;
+  gsize best_max = G_MAXSIZE, best_sum = G_MAXSIZE;
+  for (guint cut = 1; cut < n; cut++)
+    {
+      gsize a = (gsize) cut * lens[cut - 1], b = (gsize) (n - cut) * lens[n - 1];
+      gsize m = MAX (a, b);
+      if (m < best_max || (m == best_max && a + b < best_sum))
+        {
+          best = cut;
+          best_max = m;
+          best_sum = a + b;
+        }
+    }
+  return best;
+}
+
+/* One part of a token model's batch: forward and backward on gpt, the loss weighted by share */
+typedef struct
+{
+  LwGpt     *gpt;
+  gboolean   own_grads;   /* a replica: zero its gradients first */
+  const int *tokens, *targets;
+  guint      n, T;
+  double     share, ce;
+} TokenPart;
+
+static void
+token_part (gpointer data, gpointer unused)
+{
+  TokenPart *p = data;
+  if (p->own_grads)
+    lw_nn_params_zero_grad (lw_gpt_params (p->gpt));
+  p->ce = lw_gpt_forward (p->gpt, p->tokens, NULL, p->targets, p->n, p->T);
+  lw_gpt_backward (p->gpt, (float) p->share, NULL);
+}
+
+static gint
+by_length (gconstpointer a, gconstpointer b, gpointer user_data)
+{
+  const guint *lens = user_data;
+  guint ia = *(const guint *) a, ib = *(const guint *) b;
+  if (lens[ia] != lens[ib])
+    return lens[ia] < lens[ib] ? -1 : 1;
+  return ia < ib ? -1 : 1;
+}
+
+void
+_lw_reason_order_by_length (guint *order, const guint *lens, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  g_qsort_with_data (order, (gint) n, sizeof *order, by_length, (gpointer) lens);
+}
+
+/* Forward and backward of a token model on the batch in t->problems, in two parts (see the
+ * top of the file) */
 static gboolean
 token_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
 {
-  guint B = t->config.batch, T = 0;
+  guint B = t->config.batch;
   LwReasonFormat format = t->config.stage == LW_REASON_STAGE_NO_COT ? LW_REASON_FORMAT_NO_COT
                                                                     : LW_REASON_FORMAT_COT;
   g_autofree LwReasonSequence *seq = g_new (LwReasonSequence, B);
+  g_autofree guint *order = g_new (guint, B);
+  g_autofree guint *lens = g_new (guint, B), *sorted = g_new (guint, B);
   const LwGptConfig *mc = lw_gpt_config (t->model->gpt);
 
   for (guint b = 0; b < B; b++)
     {
       if (!lw_reason_sequence_build (&t->problems[b], format, 1, &seq[b], error))
         return FALSE;
-      T = MAX (T, seq[b].len);
+      if (seq[b].len > mc->max_t)
+        {
+          g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
+                       "reasoning training: a %u-token sequence exceeds the model's context "
+                       "of %u", seq[b].len, mc->max_t);
+          return FALSE;
+        }
+      lens[b] = seq[b].len;
     }
-  if (T > mc->max_t)
-    {
-      g_set_error (error, LW_ERROR, LW_ERROR_TOO_LARGE,
-                   "reasoning training: a %u-token sequence exceeds the model's context of %u",
-                   T, mc->max_t);
-      return FALSE;
-    }
-  /* position j predicts token j + 1 where that token is a target; the rest is ignored */
+  _lw_reason_order_by_length (order, lens, B);
   for (guint b = 0; b < B; b++)
-    for (guint j = 0; j < T; j++)
-      {
-        t->tokens[b * T + j] = seq[b].ids[j];
-        t->targets[b * T + j] = j + 1 < seq[b].len && seq[b].target[j + 1]
-                                  ? seq[b].ids[j + 1] : -1;
-      }
-  pr->ce = pr->loss = lw_gpt_forward (t->model->gpt, t->tokens, NULL, t->targets, B, T);
-  lw_gpt_backward (t->model->gpt, 1.0f, NULL);
+    sorted[b] = lens[order[b]];
+
+  guint cut = B >= 2 ? _lw_reason_balanced_cut (sorted, B) : B;
+  TokenPart part[2] = { { t->model->gpt, FALSE }, { t->replica, TRUE } };
+  gsize out = 0, labels = 0, part_labels[2] = { 0, 0 };
+  for (guint i = 0; i < 2; i++)
+    {
+      guint first = i == 0 ? 0 : cut, n = i == 0 ? cut : B - cut;
+      TokenPart *p = &part[i];
+      p->n = n;
+      p->T = n > 0 ? sorted[first + n - 1] : 0;
+      p->tokens = t->tokens + out;
+      p->targets = t->targets + out;
+      /* position j predicts token j + 1 where that token is a target; the rest is ignored */
+      for (guint k = 0; k < n; k++)
+        {
+          const LwReasonSequence *sq = &seq[order[first + k]];
+          for (guint j = 0; j < p->T; j++, out++)
+            {
+              t->tokens[out] = sq->ids[j];   /* <pad> after len */
+              t->targets[out] = j + 1 < sq->len && sq->target[j + 1] ? sq->ids[j + 1] : -1;
+              part_labels[i] += t->targets[out] >= 0;
+            }
+        }
+      labels += part_labels[i];
+    }
+  for (guint i = 0; i < 2; i++)
+    part[i].share = labels > 0 ? (double) part_labels[i] / (double) labels : 0.5;
+
+  if (cut == B)
+    token_part (&part[0], NULL);
+  else
+    {
+      _lw_reason_run_pair (token_part, &part[0], &part[1], t->parallel);
+      lw_nn_params_add_grads (lw_gpt_params (t->model->gpt), lw_gpt_params (t->replica));
+    }
+  pr->ce = pr->loss = part[0].share * part[0].ce + (cut == B ? 0.0 : part[1].share * part[1].ce);
   return TRUE;
 }
 
@@ -439,6 +568,13 @@ lw_reason_trainer_run (LwReasonTrainer *t, LwReasonTrainFunc func, gpointer user
   const LwReasonTrainConfig *c = &t->config;
   if (c->threads > 0)
     lw_blas_set_threads (c->threads);
+  /* two cores: the SFT stages run the batch's two parts at once, each on one BLAS thread */
+  guint threads = lw_blas_get_threads ();
+  t->parallel = threads >= 2 && t->rl == NULL;
+  if (t->colar != NULL)
+    _lw_colar_train_set_parallel (t->colar, t->parallel);
+  if (t->parallel)
+    lw_blas_set_threads (1);
   gint64 t0 = g_get_monotonic_time ();
   guint64 first = t->model->steps_trained;
   gboolean ok = TRUE;
@@ -511,6 +647,8 @@ lw_reason_trainer_run (LwReasonTrainer *t, LwReasonTrainFunc func, gpointer user
           ok = FALSE;
         }
     }
+  if (t->parallel)
+    lw_blas_set_threads (threads);
   if (!ok)
     {
       g_propagate_error (error, g_steal_pointer (&local));

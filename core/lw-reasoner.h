@@ -210,7 +210,9 @@ typedef struct
   double        clip;           /* 1.0 */
   guint         batch;          /* 64 */
   guint64       seed;           /* 1: initialisation, data and every random draw */
-  guint         threads;        /* BLAS threads; 0 = leave as is */
+  guint         threads;        /* threads (BLAS's count; 0 = leave it as is); with 2 or
+                                 * more the SFT stages run the batch's two parts at once,
+                                 * each on one BLAS thread (lw-reason-train.c) */
   /* CoLaR-SFT */
   guint         speed_mask;     /* bit c−1 set: c may be drawn per batch (0x1f = 1…5) */
   LwColarLoss   latent_loss;    /* MSE */

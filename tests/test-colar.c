@@ -589,6 +589,65 @@ test_gradient (void)
   _lw_colar_train_free (ct);
 }
 
+/* The cut of a batch sorted by length into two parts that run at once */
+static void
+test_balanced_cut (void)
+{
+  const guint skewed[] = { 3, 3, 3, 3, 10, 10 };   /* 4 × 3 | 2 × 10: 20 positions at most */
+  const guint even[] = { 5, 5, 5, 5 };
+  const guint two[] = { 1, 9 };
+  g_assert_cmpuint (_lw_reason_balanced_cut (skewed, 6), ==, 4);
+  g_assert_cmpuint (_lw_reason_balanced_cut (even, 4), ==, 2);
+  g_assert_cmpuint (_lw_reason_balanced_cut (two, 2), ==, 1);
+}
+
+/* Training on one thread and on two (the batch's two parts at once) gives the same model bit
+ * for bit: CoT, and CoLaR with c per batch and per sequence */
+static void
+train_with_threads (LwReasonStage stage, gboolean mix, guint threads, LwNnParams **gpt_out,
+                    LwReasoner **model_out, LwReasonTrainer **trainer_out)
+{
+  g_autoptr (GError) error = NULL;
+  LwReasonTrainConfig tc;
+  small_config (&tc, stage, 4);
+  tc.threads = threads;
+  tc.mix_speeds = mix;
+  LwReasonTrainer *t = lw_reason_trainer_new (&tc, stage == LW_REASON_STAGE_COLAR
+                                                     ? cot_checkpoint () : NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (lw_reason_trainer_run (t, NULL, NULL, NULL, 0, NULL, &error));
+  g_assert_no_error (error);
+  *trainer_out = t;
+  *model_out = lw_reason_trainer_get_model (t);
+  *gpt_out = lw_gpt_params (lw_reasoner_gpt (*model_out));
+}
+
+static void
+test_threads (void)
+{
+  const struct { LwReasonStage stage; gboolean mix; } runs[] = {
+    { LW_REASON_STAGE_COT, FALSE }, { LW_REASON_STAGE_COLAR, FALSE },
+    { LW_REASON_STAGE_COLAR, TRUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      LwNnParams *p[2];
+      LwReasoner *m[2];
+      LwReasonTrainer *t[2];
+      for (guint k = 0; k < 2; k++)
+        train_with_threads (runs[i].stage, runs[i].mix, k + 1, &p[k], &m[k], &t[k]);
+      g_assert_cmpmem (lw_nn_params_values (p[0]), lw_nn_params_total (p[0]) * sizeof (float),
+                       lw_nn_params_values (p[1]), lw_nn_params_total (p[1]) * sizeof (float));
+      LwNnParams *h0 = lw_reasoner_head_params (m[0]), *h1 = lw_reasoner_head_params (m[1]);
+      g_assert_true ((h0 == NULL) == (h1 == NULL));
+      if (h0 != NULL)
+        g_assert_cmpmem (lw_nn_params_values (h0), lw_nn_params_total (h0) * sizeof (float),
+                         lw_nn_params_values (h1), lw_nn_params_total (h1) * sizeof (float));
+      lw_reason_trainer_free (t[0]);
+      lw_reason_trainer_free (t[1]);
+    }
+}
+
 static gboolean
 mixed_cb (const LwReasonTrainProgress *pr, gpointer user_data)
 {
@@ -648,6 +707,8 @@ main (int argc, char **argv)
   g_test_add_func ("/colar/train/resume-checkpoint", test_resume_and_checkpoint);
   g_test_add_func ("/colar/run", test_latent_run);
   g_test_add_func ("/colar/train/gradient", test_gradient);
+  g_test_add_func ("/colar/train/balanced-cut", test_balanced_cut);
+  g_test_add_func ("/colar/train/threads", test_threads);
   g_test_add_func ("/colar/train/options", test_train_options);
   int rc = g_test_run ();
   if (cot_path != NULL)

@@ -340,6 +340,57 @@ test_train (void)
   g_assert_cmpfloat (last, <, 0.7 * first);
 }
 
+/* A replica shares the weights and has gradients of its own: the batch's halves, one on the
+ * model and one on the replica, each weighted by its share of the targets, sum to the whole
+ * batch's gradient; the model's values are never written, and changes to them show at once */
+static void
+test_replica (void)
+{
+  g_autoptr (LwGpt) gpt = lw_gpt_new (&copy_config, 42);
+  g_autoptr (LwGpt) replica = lw_gpt_new_replica (gpt);
+  LwNnParams *p = lw_gpt_params (gpt), *rp = lw_gpt_params (replica);
+  guint B = 8, T = 8, H = B / 2;
+  gsize n = lw_nn_params_total (p);
+  int tokens[8 * 8], targets[8 * 8];
+  LwRng rng;
+
+  g_assert_true (lw_nn_params_values (rp) == lw_nn_params_values (p));
+  g_assert_cmpuint (lw_nn_params_total (rp), ==, n);
+  g_assert_true (lw_nn_params_grads (rp) != lw_nn_params_grads (p));
+  lw_rng_seed (&rng, 5);
+  copy_task_batch (tokens, targets, B, T, copy_config.vocab, &rng);
+  targets[3] = -1;   /* unequal target counts in the halves */
+
+  lw_nn_params_zero_grad (p);
+  double whole = lw_gpt_forward (gpt, tokens, NULL, targets, B, T);
+  lw_gpt_backward (gpt, 1.0f, NULL);
+  g_autofree float *want = g_memdup2 (lw_nn_params_grads (p), n * sizeof (float));
+
+  guint count[2] = { 0, 0 };
+  for (guint i = 0; i < B * T; i++)
+    count[i >= H * T] += targets[i] >= 0;
+  double share0 = (double) count[0] / (count[0] + count[1]);
+  lw_nn_params_zero_grad (p);
+  lw_nn_params_zero_grad (rp);
+  double l0 = lw_gpt_forward (gpt, tokens, NULL, targets, H, T);
+  double l1 = lw_gpt_forward (replica, tokens + H * T, NULL, targets + H * T, H, T);
+  lw_gpt_backward (replica, (float) (1.0 - share0), NULL);
+  lw_gpt_backward (gpt, (float) share0, NULL);
+  lw_nn_params_add_grads (p, rp);
+  g_assert_cmpfloat_with_epsilon (share0 * l0 + (1.0 - share0) * l1, whole, 1e-5);
+  const float *got = lw_nn_params_grads (p);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (got[i], want[i], 1e-5 + 1e-4 * fabsf (want[i]));
+
+  /* the trainable flags are the model's */
+  guint wte = (guint) lw_nn_params_find (p, "wte.weight");
+  lw_nn_params_set_trainable (p, wte, FALSE);
+  g_assert_false (lw_nn_params_trainable (rp, wte));
+  /* an update of the model's weights is the replica's at once */
+  lw_nn_params_value (p, wte)[0] += 1.0f;
+  g_assert_cmpfloat (lw_nn_params_value (rp, wte)[0], ==, lw_nn_params_value (p, wte)[0]);
+}
+
 static void
 test_determinism (void)
 {
@@ -423,6 +474,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nn/gpt/kv-cache", test_kv_cache);
   g_test_add_func ("/nn/gpt/embeds-equal-tokens", test_embeds_equal_tokens);
   g_test_add_func ("/nn/gpt/train-copy", test_train);
+  g_test_add_func ("/nn/gpt/replica", test_replica);
   g_test_add_func ("/nn/gpt/determinism", test_determinism);
   g_test_add_func ("/nn/gpt/checkpoint", test_checkpoint);
   g_test_add_func ("/nn/gpt/flops", test_flops);

@@ -14,6 +14,11 @@
  * With one thread the GFLOP/s use the calling thread's CPU time, which other processes on a
  * shared machine do not inflate (wall-clock times are printed beside it); with more threads
  * they use wall-clock time.
+ *
+ * On a machine with two or more cores it also times the same transformer step two ways on two
+ * cores, by wall clock: one pass with two BLAS threads, and the batch's halves at once on the
+ * model and a replica (lw_gpt_new_replica), one BLAS thread each, their gradients then summed
+ * — the way the reasoner's SFT stages train. split_speedup = one pass's time / the halves'.
  */
 #define G_LOG_DOMAIN "nn-step"
 
@@ -188,6 +193,43 @@ gpt_step (gpointer data)
   lw_adamw_step (s->opt, 1e-4);
 }
 
+/* The same step as two halves at once: this thread runs the first on the model, a second
+ * thread the other on a replica; then the replica's gradients are added to the model's */
+typedef struct
+{
+  GptBench *whole;
+  LwGpt    *replica;
+} SplitBench;
+
+static gpointer
+replica_half (gpointer data)
+{
+  SplitBench *s = data;
+  GptBench *w = s->whole;
+  guint half = w->batch / 2;
+  gsize off = (gsize) half * w->t;
+  lw_nn_params_zero_grad (lw_gpt_params (s->replica));
+  lw_gpt_forward (s->replica, w->tokens + off, NULL, w->targets + off, w->batch - half, w->t);
+  lw_gpt_backward (s->replica, 0.5f, NULL);
+  return NULL;
+}
+
+static void
+split_step (gpointer data)
+{
+  SplitBench *s = data;
+  GptBench *w = s->whole;
+  LwNnParams *p = lw_gpt_params (w->gpt);
+  GThread *other = g_thread_new ("replica", replica_half, s);
+  lw_nn_params_zero_grad (p);
+  lw_gpt_forward (w->gpt, w->tokens, NULL, w->targets, w->batch / 2, w->t);
+  lw_gpt_backward (w->gpt, 0.5f, NULL);
+  g_thread_join (other);
+  lw_nn_params_add_grads (p, lw_gpt_params (s->replica));
+  lw_nn_params_clip_grad (p, 1.0);
+  lw_adamw_step (w->opt, 1e-4);
+}
+
 /* The GEMMs of one transformer step: four linears per layer and the tied head, forward and
  * backward; attention as lw-nn-attention.c calls it, per sequence and head (2 GEMMs forward,
  * 4 backward, full T×T with q, k, v read from the [N, 3C] qkv buffer). */
@@ -320,6 +362,20 @@ main (int argc, char **argv)
   gpt_gemms (&gl, &gc, (int) gb.batch, (int) gb.t);
   gemm_list_alloc (&gl);
   Times gsg_t = time_it (gemm_list_run, &gl, (guint) reps);
+
+  /* two cores: one pass on two BLAS threads against the halves at once, one thread each */
+  double pass2_s = NAN, split_s = NAN;
+  if (g_get_num_processors () >= 2)
+    {
+      guint before = lw_blas_get_threads ();
+      lw_blas_set_threads (2);
+      pass2_s = time_it (gpt_step, &gb, (guint) reps).wall;
+      lw_blas_set_threads (1);
+      SplitBench sb = { &gb, lw_gpt_new_replica (gb.gpt) };
+      split_s = time_it (split_step, &sb, (guint) reps).wall;
+      lw_gpt_free (sb.replica);
+      lw_blas_set_threads (before);
+    }
   lw_adamw_free (gb.opt);
   lw_gpt_free (gb.gpt);
   g_free (gb.tokens);
@@ -380,6 +436,9 @@ main (int argc, char **argv)
       json_double (b, "transformer_step_gflop", gpt_flops * 1e-9);
       json_double (b, "sgemm_ms", gsg_t.wall * 1e3);
       json_double (b, "sgemm_gflop", gl.flops * 1e-9);
+      json_double (b, "two_core_one_pass_ms", pass2_s * 1e3);
+      json_double (b, "two_core_halves_ms", split_s * 1e3);
+      json_double (b, "split_speedup", pass2_s / split_s);
       json_double (b, "convdec_step_gflops", c_gf);
       json_double (b, "convdec_sgemm_gflops", cs_gf);
       json_double (b, "convdec_ratio", c_gf / cs_gf);
@@ -412,6 +471,10 @@ main (int argc, char **argv)
                dsg_t.wall * 1e3, dsg_t.cpu * 1e3, cs_gf);
       g_print ("  transformer ratio %.2f (target >= 0.6), conv decoder ratio %.2f\n",
                t_gf / s_gf, c_gf / cs_gf);
+      if (isfinite (split_s))
+        g_print ("  two cores, transformer step: one pass on 2 BLAS threads %.1f ms, halves at "
+                 "once on 1 thread each %.1f ms, speed-up %.2f\n", pass2_s * 1e3,
+                 split_s * 1e3, pass2_s / split_s);
     }
   gemm_list_clear (&gl);
   gemm_list_clear (&dl);

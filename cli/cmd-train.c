@@ -147,7 +147,7 @@ cmd_train_decoder (int argc, char **argv)
   g_auto (GStrv) images = NULL;
   g_autofree char *out = NULL, *resume = NULL, *proxy = NULL;
   gint64 steps = 3000, seed = 1;
-  int batch = 16, crop = 128, width = 64, blocks = 2, latents = 48, threads = 0;
+  int batch = 16, crop = 128, margin = 0, width = 64, blocks = 2, latents = 48, threads = 0;
   double lr = 1e-3, input_scale = 1.0 / 64;
   g_autofree char *input_norm = NULL;
   gboolean augment = FALSE;
@@ -161,6 +161,8 @@ cmd_train_decoder (int argc, char **argv)
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Total training steps (3000)", "N" },
     { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Crops per step (16)", "N" },
     { "crop", 0, 0, G_OPTION_ARG_INT, &crop, "Crop size in pixels, a multiple of 8 (128)", "N" },
+    { "margin", 0, 0, G_OPTION_ARG_INT, &margin,
+      "Context in pixels around each crop, a multiple of 8, seen but not scored (0)", "N" },
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Hidden channels of the net (64)", "N" },
     { "blocks", 0, 0, G_OPTION_ARG_INT, &blocks, "Residual blocks (2)", "N" },
     { "latents", 0, 0, G_OPTION_ARG_INT, &latents, "Latent channels N of the codec (48)", "N" },
@@ -215,9 +217,10 @@ cmd_train_decoder (int argc, char **argv)
   if (out == NULL)
     return cli_usage_error ("train decoder", "no output file (--out FILE)");
   if (steps < 1 || batch < 1 || crop < 8 || width < 1 || blocks < 0 || latents < 1 ||
-      threads < 0 || seed < 0)
+      threads < 0 || seed < 0 || margin < 0)
     return cli_usage_error ("train decoder", "--steps, --batch, --crop, --width, --latents must "
-                            "be positive, --blocks, --threads and --seed not negative");
+                            "be positive, --blocks, --margin, --threads and --seed not "
+                            "negative");
   if (!(lr > 0) || !isfinite (lr) || !(input_scale > 0) || !isfinite (input_scale))
     return cli_usage_error ("train decoder", "--lr and --input-scale must be positive numbers");
 
@@ -246,6 +249,7 @@ cmd_train_decoder (int argc, char **argv)
   config.model.input_norm = g_strcmp0 (input_norm, "pca-std") == 0;
   config.augment = augment;
   config.crop = crop;
+  config.margin = (guint) margin;
   config.batch = batch;
   config.steps = steps;
   /* the default 100 warmup steps, but at most a tenth of a short run */

@@ -48,8 +48,10 @@ struct _LwDecoderTrainer
   guint64           step;
   guint64           seed_base;
 
-  guint dim, n, gh, gw;         /* D, N, latent grid */
+  guint dim, n, gh, gw;         /* D, N, latent grid of a drawn crop (with its margin) */
   gsize positions;              /* gh·gw */
+  guint span;                   /* pixels drawn: crop + 2·margin */
+  guint m0, gi;                 /* the scored part: positions m0 … m0 + gi in each direction */
   /* per-step buffers */
   LwTensor *crop;               /* C × crop × crop in [0, 1] */
   float    *latent;             /* N × P, one crop */
@@ -144,6 +146,9 @@ check_config (const LwDecoderTrainConfig *c, const LwLearnedDecoderConfig *m, GE
   guint unit = 1u << m->levels;
   if (c->crop < unit || c->crop % unit != 0)
     BAD ("decoder training: crop %u is not a positive multiple of 2^levels = %u", c->crop, unit);
+  if (c->margin % unit != 0 || c->margin > 4096)
+    BAD ("decoder training: margin %u is not a multiple of 2^levels = %u up to 4096", c->margin,
+         unit);
   if (c->batch < 1)
     BAD ("decoder training: batch must be at least 1");
   if (c->steps < 1)
@@ -212,7 +217,7 @@ draw_crop (LwDecoderTrainer *t, LwRng *rng, gboolean augment)
                                       { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
   guint which = lw_rng_below (rng, t->images->len);
   const TrainImage *im = &g_array_index (t->images, TrainImage, which);
-  guint s = t->config.crop, ch = t->model.channels;
+  guint s = t->span, ch = t->model.channels;
   guint z = 1, perm = 0;
   gboolean transpose = FALSE;
   float gain[3] = { 1.0f, 1.0f, 1.0f };
@@ -343,6 +348,32 @@ psnr_of_sse (double sse, gsize count)
   return mse > 0 ? 10 * log10 (255.0 * 255.0 / mse) : INFINITY;
 }
 
+/* Pixels in the scored window of a crop (all channels; the margin left out) */
+static gsize
+scored_pixels (const LwDecoderTrainer *t)
+{
+  return (gsize) t->model.channels * t->config.crop * t->config.crop;
+}
+
+/* Squared error over the scored window of two span × span crops */
+static double
+scored_sse (const LwDecoderTrainer *t, const float *a, const float *b)
+{
+  guint s = t->span, m = t->config.margin, crop = t->config.crop;
+  double sse = 0;
+  for (guint k = 0; k < t->model.channels; k++)
+    for (guint y = m; y < m + crop; y++)
+      {
+        gsize row = ((gsize) k * s + y) * s;
+        for (guint x = m; x < m + crop; x++)
+          {
+            double d = a[row + x] - b[row + x];
+            sse += d * d;
+          }
+      }
+  return sse;
+}
+
 /* The fixed validation crops (their own seed), quantised with the codec's quantiser */
 static gboolean
 prepare_eval (LwDecoderTrainer *t, GError **error)
@@ -351,7 +382,7 @@ prepare_eval (LwDecoderTrainer *t, GError **error)
   if (c->eval_every == 0)
     return TRUE;
   guint e = t->n_eval = c->eval_crops;
-  gsize pix = (gsize) t->model.channels * c->crop * c->crop;
+  gsize pix = (gsize) t->model.channels * t->span * t->span;
   gsize dp = (gsize) t->dim * t->positions;
   t->eval_input = g_new (float, e * (gsize) (t->n + 1) * t->positions);
   t->eval_linear = g_new (float, e * dp);
@@ -374,13 +405,9 @@ prepare_eval (LwDecoderTrainer *t, GError **error)
       lw_pca_reconstruct (t->pca, NULL, t->n, t->latent, t->positions, packets);
       if (!packets_to_pixels (t, packets, recon, error))
         return FALSE;
-      for (gsize k = 0; k < pix; k++)
-        {
-          double d = recon[k] - t->eval_pixels[i * pix + k];
-          sse += d * d;
-        }
+      sse += scored_sse (t, recon, t->eval_pixels + i * pix);
     }
-  t->eval_psnr_linear = psnr_of_sse (sse, e * pix);
+  t->eval_psnr_linear = psnr_of_sse (sse, e * scored_pixels (t));
   return TRUE;
 }
 
@@ -389,7 +416,7 @@ run_eval (LwDecoderTrainer *t, double *psnr, GError **error)
 {
   const LwDecoderTrainConfig *c = &t->config;
   LwConvDec *net = lw_learned_decoder_net (t->dec);
-  gsize pix = (gsize) t->model.channels * c->crop * c->crop;
+  gsize pix = (gsize) t->model.channels * t->span * t->span;
   gsize dp = (gsize) t->dim * t->positions;
   gsize ip = (gsize) (t->n + 1) * t->positions;
   g_autofree float *recon = g_new (float, pix);
@@ -407,15 +434,10 @@ run_eval (LwDecoderTrainer *t, double *psnr, GError **error)
             packets[k] = lin[k] + out[b * dp + k];
           if (!packets_to_pixels (t, packets, recon, error))
             return FALSE;
-          const float *ref = t->eval_pixels + (i0 + b) * pix;
-          for (gsize k = 0; k < pix; k++)
-            {
-              double d = recon[k] - ref[k];
-              sse += d * d;
-            }
+          sse += scored_sse (t, recon, t->eval_pixels + (i0 + b) * pix);
         }
     }
-  *psnr = psnr_of_sse (sse, t->n_eval * pix);
+  *psnr = psnr_of_sse (sse, t->n_eval * scored_pixels (t));
   return TRUE;
 }
 
@@ -440,6 +462,9 @@ lw_decoder_trainer_new (const LwDecoderTrainConfig *config, const char *resume, 
   if (!check_config (&t->config, &t->model, error))
     return NULL;
 
+  t->span = t->config.crop + 2 * t->config.margin;
+  t->m0 = t->config.margin >> t->model.levels;
+  t->gi = t->config.crop >> t->model.levels;
   const LwPca *pca = lw_pca_shipped (t->model.channels, t->model.levels, t->model.wavelet, error);
   if (pca == NULL)
     return NULL;
@@ -492,7 +517,7 @@ lw_decoder_trainer_new (const LwDecoderTrainConfig *config, const char *resume, 
   for (guint i = 0; t->config.images[i] != NULL; i++)
     {
       TrainImage im = { 0 };
-      if (!load_image (t->config.images[i], t->model.channels, t->config.crop, &im, error))
+      if (!load_image (t->config.images[i], t->model.channels, t->span, &im, error))
         {
           train_image_clear (&im);
           return NULL;
@@ -500,7 +525,7 @@ lw_decoder_trainer_new (const LwDecoderTrainConfig *config, const char *resume, 
       g_array_append_val (t->images, im);
     }
 
-  guint s = t->config.crop;
+  guint s = t->span;
   t->gh = t->gw = s >> t->model.levels;
   t->positions = (gsize) t->gh * t->gw;
   t->crop = lw_tensor_new_3d (t->model.channels, s, s);
@@ -564,6 +589,7 @@ lw_decoder_trainer_save (LwDecoderTrainer *t, const char *path, GError **error)
   lw_learned_decoder_set_meta (dec, "lw.train.proxy",
                                c->proxy == LW_PROXY_NOISE ? "noise" : "quantise");
   set_meta_u64 (dec, "lw.train.crop", c->crop);
+  set_meta_u64 (dec, "lw.train.margin", c->margin);
   set_meta_u64 (dec, "lw.train.batch", c->batch);
   set_meta_u64 (dec, "lw.train.warmup", c->warmup);
   set_meta_u64 (dec, "lw.train.seed", c->seed);
@@ -618,15 +644,21 @@ train_step (LwDecoderTrainer *t, double *loss, GError **error)
 
   lw_nn_params_zero_grad (params);
   const float *out = lw_convdec_forward (net, t->input, c->batch, t->gh, t->gw);
-  gsize total = c->batch * dp;
+  /* MSE over the scored positions: with a margin, the crop's edges (where the transform of a
+   * crop alone sees its wrapped-around other side, unlike a whole image) only give context */
+  gsize total = c->batch * t->dim * (gsize) t->gi * t->gi;
   double sse = 0;
   float scale = 2.0f / (float) total;
-  for (gsize k = 0; k < total; k++)
-    {
-      float d = out[k] - t->target[k];
-      sse += (double) d * d;
-      t->dy[k] = scale * d;
-    }
+  for (gsize q = 0; q < c->batch * (gsize) t->dim; q++)
+    for (guint y = 0; y < t->gh; y++)
+      for (guint x = 0; x < t->gw; x++)
+        {
+          gsize k = (q * t->gh + y) * t->gw + x;
+          gboolean scored = y >= t->m0 && y < t->m0 + t->gi && x >= t->m0 && x < t->m0 + t->gi;
+          float d = scored ? out[k] - t->target[k] : 0.0f;
+          sse += (double) d * d;
+          t->dy[k] = scale * d;
+        }
   *loss = sse / (double) total;
   if (!isfinite (*loss))
     {

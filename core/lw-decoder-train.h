@@ -29,6 +29,10 @@ typedef struct
   LwLearnedDecoderConfig model;  /* channels 3, levels 3, latents 48, cdf97, width 64,
                                   * blocks 2, groups 0, input_scale 1/64, step_scale 1/4 */
   guint         crop;         /* pixels, a multiple of 2^levels (default 128) */
+  guint         margin;       /* pixels of context drawn around each crop, a multiple of
+                               * 2^levels (default 0): the analysis and the net see
+                               * crop + 2·margin, the loss and the validation PSNR count the
+                               * crop only */
   guint         batch;        /* default 16 */
   guint64       steps;        /* total steps (default 3000) */
   guint64       warmup;       /* default 100 */

@@ -329,6 +329,17 @@ check "decoding a learned-decoder file without its model: exit 1 naming --decode
 run decode --decoder "$T/dec.safetensors" "$T/learned.lwc" "$T/learned.png"
 check "decode --decoder FILE" eval 'rc_is 0 && [ "$(png_size "$T/learned.png")" = "451x300" ]'
 
+# train decoder: a two-step run with a margin records it; bad margins are refused
+run train decoder --images "$IMG" --out "$T/tm.safetensors" --steps 2 --batch 2 --crop 32 \
+    --margin 16 --width 8 --blocks 1 --latents 12 --threads 1
+check "train decoder --margin 16: trains and records the margin" \
+  eval 'rc_is 0 && grep -q "lw.train.margin\":\"16" "$T/tm.safetensors"'
+run train decoder --images "$IMG" --out "$T/tm2.safetensors" --steps 2 --crop 32 --margin 12
+check "train decoder --margin 12 (not a multiple of 8): exit 2 naming it, nothing written" \
+  eval 'rc_is 2 && err_has "margin 12" && [ ! -e "$T/tm2.safetensors" ]'
+run train decoder --images "$IMG" --out "$T/tm2.safetensors" --steps 2 --crop 32 --margin -8
+check "train decoder --margin -8: usage error (2)" eval 'rc_is 2 && err_has "--margin"'
+
 # Failing commands must leave existing outputs exactly as they were
 echo "precious" >"$T/keep.lwc"
 cp "$T/keep.lwc" "$T/keep.orig"

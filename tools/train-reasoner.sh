@@ -4,7 +4,9 @@
 # AdamW, lr 1e-3 with 100 warmup steps and cosine decay to a tenth, batch 64, clip 1).
 # Training problems come from the deterministic generator (core/lw-reason-data.h), with the
 # held-out test set's questions skipped. 20.5 min for CoT, 39 + 14 + 10 + 26 + 19 + 17 + 25 + 36
-# min for CoLaR and 10 min for no-CoT on these machines (measured with other work running).
+# + 48 min for CoLaR and 10 min for no-CoT on these machines (measured with other work running,
+# before SFT ran the batch's two halves on two cores at once; idle with two threads a CoT step
+# now takes 0.251 s, a CoLaR step 0.185 s, 0.213 s with --mix-speeds --row-mean).
 # Checkpoints (with optimiser state, for resuming with --from) go to a scratch folder;
 # `reason export` keeps the models.
 # Usage: tools/train-reasoner.sh [BUILDDIR] [SCRATCH]   (from the repository root)
@@ -42,6 +44,10 @@ cli="$build/cli/latent-workbench-cli"
 # (schedule recomputed for 31,000; one thread, 36 min with other work running): +3.0 to
 # +10.8 points
 "$cli" reason train --stage colar --from "$scratch/colar25k.safetensors" --steps 31000 \
+  --mix-speeds --row-mean --out "$scratch/colar31k.safetensors" --threads 1
+# and 6,000 more the same way (schedule recomputed for 37,000; one thread, 48 min with other
+# work running): +3.0 to +9.0 points; c = 2 is now 3.2 points below CoT
+"$cli" reason train --stage colar --from "$scratch/colar31k.safetensors" --steps 37000 \
   --mix-speeds --row-mean --out "$scratch/colar.safetensors" --threads 1
 "$cli" reason train --stage nocot --out "$scratch/nocot.safetensors" --threads 1
 # the models, each with the training curve its runs recorded (tools/reason-logs/ holds the

@@ -193,25 +193,26 @@ gpt_step (gpointer data)
   lw_adamw_step (s->opt, 1e-4);
 }
 
-/* The same step as two halves at once: this thread runs the first on the model, a second
- * thread the other on a replica; then the replica's gradients are added to the model's */
+/* The same step as two halves at once (lw_blas_run_pair): the first on the model, the other on
+ * a replica; then the replica's gradients are added to the model's */
 typedef struct
 {
   GptBench *whole;
-  LwGpt    *replica;
+  LwGpt    *gpt;   /* the model (first half) or the replica (second) */
 } SplitBench;
 
-static gpointer
-replica_half (gpointer data)
+static void
+half_step (gpointer data, gpointer unused)
 {
   SplitBench *s = data;
   GptBench *w = s->whole;
   guint half = w->batch / 2;
-  gsize off = (gsize) half * w->t;
-  lw_nn_params_zero_grad (lw_gpt_params (s->replica));
-  lw_gpt_forward (s->replica, w->tokens + off, NULL, w->targets + off, w->batch - half, w->t);
-  lw_gpt_backward (s->replica, 0.5f, NULL);
-  return NULL;
+  gboolean second = s->gpt != w->gpt;
+  gsize off = second ? (gsize) half * w->t : 0;
+  lw_nn_params_zero_grad (lw_gpt_params (s->gpt));
+  lw_gpt_forward (s->gpt, w->tokens + off, NULL, w->targets + off,
+                  second ? w->batch - half : half, w->t);
+  lw_gpt_backward (s->gpt, 0.5f, NULL);
 }
 
 static void
@@ -220,12 +221,8 @@ split_step (gpointer data)
   SplitBench *s = data;
   GptBench *w = s->whole;
   LwNnParams *p = lw_gpt_params (w->gpt);
-  GThread *other = g_thread_new ("replica", replica_half, s);
-  lw_nn_params_zero_grad (p);
-  lw_gpt_forward (w->gpt, w->tokens, NULL, w->targets, w->batch / 2, w->t);
-  lw_gpt_backward (w->gpt, 0.5f, NULL);
-  g_thread_join (other);
-  lw_nn_params_add_grads (p, lw_gpt_params (s->replica));
+  lw_blas_run_pair (half_step, &s[0], &s[1], TRUE);
+  lw_nn_params_add_grads (p, lw_gpt_params (s[1].gpt));
   lw_nn_params_clip_grad (p, 1.0);
   lw_adamw_step (w->opt, 1e-4);
 }
@@ -371,9 +368,9 @@ main (int argc, char **argv)
       lw_blas_set_threads (2);
       pass2_s = time_it (gpt_step, &gb, (guint) reps).wall;
       lw_blas_set_threads (1);
-      SplitBench sb = { &gb, lw_gpt_new_replica (gb.gpt) };
-      split_s = time_it (split_step, &sb, (guint) reps).wall;
-      lw_gpt_free (sb.replica);
+      SplitBench sb[2] = { { &gb, gb.gpt }, { &gb, lw_gpt_new_replica (gb.gpt) } };
+      split_s = time_it (split_step, sb, (guint) reps).wall;
+      lw_gpt_free (sb[1].gpt);
       lw_blas_set_threads (before);
     }
   lw_adamw_free (gb.opt);

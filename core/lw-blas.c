@@ -1,4 +1,4 @@
-/* lw-blas.c — the BLAS thread count
+/* lw-blas.c — the BLAS thread count, and two halves of a batch run at once
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "lw-blas"
@@ -105,4 +105,30 @@ lw_blas_probe_threads (double  seconds,
   if (gflops_all != NULL)
     *gflops_all = ma;
   return ma > m1 ? cores : 1;
+}
+
+typedef struct
+{
+  GFunc    func;
+  gpointer data;
+} PairThread;
+
+static gpointer
+pair_thread (gpointer user_data)
+{
+  PairThread *p = user_data;
+  p->func (p->data, NULL);
+  return NULL;
+}
+
+void
+lw_blas_run_pair (GFunc func, gpointer first, gpointer second, gboolean parallel)
+{
+  PairThread p = { func, second };
+  GThread *thread = parallel ? g_thread_try_new ("lw-train-part", pair_thread, &p, NULL) : NULL;
+  func (first, NULL);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    func (second, NULL);
 }

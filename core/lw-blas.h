@@ -28,4 +28,13 @@ guint lw_blas_probe_threads (double  seconds,
                              double *gflops_one,
                              double *gflops_all);
 
+/* Runs func (first, NULL) and func (second, NULL), on two threads at once when parallel
+ * (falling back to one after the other if no thread can be started), and returns when both
+ * are done. For two halves of a batch that each call BLAS: set the thread count to 1 first, so
+ * the two do not share one pool (lw-reason-train.c, bench/nn-step). */
+void  lw_blas_run_pair (GFunc    func,
+                        gpointer first,
+                        gpointer second,
+                        gboolean parallel);
+
 G_END_DECLS

@@ -21,6 +21,7 @@
 
 #include "lw-reasoner-private.h"
 
+#include "lw-blas.h"
 #include "lw-error.h"
 #include "lw-nn-ops.h"
 
@@ -369,18 +370,21 @@ _lw_colar_train_step (LwColarTrain *ct, const LwReasonTrainConfig *config,
 
   Part part[2];
   for (guint i = 0; i < n_buckets; i++)
-    part[i] = (Part) { ct, config, rows, order, &bk[i],
-                       i == 0 ? r->gpt : ct->replica, i == 0 ? ct->head : ct->head1,
-                       i == 0 ? r->head : ct->head_shadow, i == 1,
-                       n_buckets == 1 ? 1.0 : (double) bk[i].labels / (double) labels,
-                       n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K, batch,
-                       0.0, { 0 } };
+    part[i] = (Part) {
+      .ct = ct, .config = config, .rows = rows, .order = order, .bk = &bk[i], .batch = batch,
+      .gpt = i == 0 ? r->gpt : ct->replica,
+      .head = i == 0 ? ct->head : ct->head1,
+      .head_params = i == 0 ? r->head : ct->head_shadow,
+      .replica = i == 1,
+      .ce_share = n_buckets == 1 ? 1.0 : (double) bk[i].labels / (double) labels,
+      .latent_share = n_buckets == 1 ? 1.0 : (double) bk[i].K / (double) K,
+    };
   ct->buckets = n_buckets;
   if (n_buckets == 1)
     bucket_step (&part[0], NULL);
   else
     {
-      _lw_reason_run_pair (bucket_step, &part[0], &part[1], ct->parallel);
+      lw_blas_run_pair (bucket_step, &part[0], &part[1], ct->parallel);
       lw_nn_params_add_grads (gp, lw_gpt_params (ct->replica));
       lw_nn_params_add_grads (r->head, ct->head_shadow);
     }

@@ -273,32 +273,6 @@ lw_reason_trainer_get_model (LwReasonTrainer *t)
   return t->model;
 }
 
-typedef struct
-{
-  GFunc    func;
-  gpointer data;
-} PairThread;
-
-static gpointer
-pair_thread (gpointer user_data)
-{
-  PairThread *p = user_data;
-  p->func (p->data, NULL);
-  return NULL;
-}
-
-void
-_lw_reason_run_pair (GFunc func, gpointer first, gpointer second, gboolean parallel)
-{
-  PairThread p = { func, second };
-  GThread *thread = parallel ? g_thread_try_new ("lw-train-part", pair_thread, &p, NULL) : NULL;
-  func (first, NULL);
-  if (thread != NULL)
-    g_thread_join (thread);
-  else
-    func (second, NULL);
-}
-
 guint
 _lw_reason_balanced_cut (const guint *lens, guint n)
 {
@@ -323,7 +297,7 @@ _lw_reason_balanced_cut (const guint *lens, guint n)
 typedef struct
 {
   LwGpt     *gpt;
-  gboolean   own_grads;   /* a replica: zero its gradients first */
+  gboolean   replica;     /* zero its gradients first */
   const int *tokens, *targets;
   guint      n, T;
   double     share, ce;
@@ -333,7 +307,7 @@ static void
 token_part (gpointer data, gpointer unused)
 {
   TokenPart *p = data;
-  if (p->own_grads)
+  if (p->replica)
     lw_nn_params_zero_grad (lw_gpt_params (p->gpt));
   p->ce = lw_gpt_forward (p->gpt, p->tokens, NULL, p->targets, p->n, p->T);
   lw_gpt_backward (p->gpt, (float) p->share, NULL);
@@ -418,7 +392,7 @@ token_step (LwReasonTrainer *t, LwReasonTrainProgress *pr, GError **error)
     token_part (&part[0], NULL);
   else
     {
-      _lw_reason_run_pair (token_part, &part[0], &part[1], t->parallel);
+      lw_blas_run_pair (token_part, &part[0], &part[1], t->parallel);
       lw_nn_params_add_grads (lw_gpt_params (t->model->gpt), lw_gpt_params (t->replica));
     }
   pr->ce = pr->loss = part[0].share * part[0].ce + (cut == B ? 0.0 : part[1].share * part[1].ce);

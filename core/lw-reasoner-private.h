@@ -89,9 +89,6 @@ guint         _lw_colar_train_buckets (const LwColarTrain *train);
 /* Whether the two buckets run at once (on two threads; BLAS must be on one) */
 void          _lw_colar_train_set_parallel (LwColarTrain *train, gboolean parallel);
 
-/* Runs func (first) and func (second), on two threads at once when parallel (falling back to
- * one after the other if no thread can be started), and returns when both are done */
-void  _lw_reason_run_pair       (GFunc func, gpointer first, gpointer second, gboolean parallel);
 /* Where to cut n ≥ 2 rows sorted by length (lens ascending) into two parts, each padded to its
  * longest row, to run at once: the cut (1 … n − 1) with the fewest positions in the larger
  * part, and of those the fewest in all */

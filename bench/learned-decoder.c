@@ -4,11 +4,16 @@
  *
  * Usage: learned-decoder [--json] [--model FILE] [--points N] [IMAGE…]
  *
+ * Four decoders of the same latents: linear, learned (the net), chroma (the linear decoder with
+ * the chroma=guided stage, lw-chroma-guide.h) and learned+chroma; each is compared with the
+ * linear one. JSON keys without a variant name (mean_psnr_gain_db, bd_psnr_db, …) are the net
+ * alone, as before the chroma stage existed.
+ *
  * The model is the shipped decoder, or FILE (then used for encoding, lw_learned_decoder_use).
  * Images: astronaut, chelsea, coffee from $LW_SHARED_DATADIR/images (never trained on), or
  * those named. For each image and quantiser step (6, 9, 12, 18, 24, 32 by default; --points N
  * spreads N steps geometrically over [6, 32]) the image is encoded once per decoder
- * (decoder=linear, decoder=learned) from one analysis. The encoder is the same, so the latent
+ * from one analysis. The encoder is the same, so the latent
  * chunks must be byte for byte equal (checked: the bench fails otherwise); the rate reported is
  * the linear file's. Per image: PSNR of each decoder per step, the mean gain and a BD-PSNR of
  * learned over linear (equal rates make the two nearly the same; the BD-PSNR integrates over
@@ -46,16 +51,30 @@ static const double default_steps[] = { 6, 9, 12, 18, 24, 32 };
 #define SPEED_STEP 12
 #define BORDER 32
 
+/* The decoders compared, all on the same latents: the network, the chroma stage
+ * (chroma=guided, lw-chroma-guide.h) and both together, each against the linear decoder */
+enum { V_LINEAR, V_LEARNED, V_CHROMA, V_BOTH, N_VARIANTS };
+static const struct
+{
+  const char *title, *key;
+  gboolean    learned, chroma;
+} variants[N_VARIANTS] = {
+  { "linear", "linear", FALSE, FALSE },
+  { "learned", "learned", TRUE, FALSE },
+  { "chroma", "chroma", FALSE, TRUE },
+  { "learned+chroma", "learned_chroma", TRUE, TRUE },
+};
+
 typedef struct
 {
   char   *label;
   guint   n;
-  double *bpp, *psnr_linear, *psnr_learned;
-  double  mean_gain, bd_psnr;
-  double  sse[2][2], count[2];   /* [linear, learned][interior, border], pixels×channels */
-  double  interior_gain, border_gain;
+  double *bpp, *psnr[N_VARIANTS];
+  double  mean_gain[N_VARIANTS], bd_psnr[N_VARIANTS];
+  double  sse[N_VARIANTS][2], count[2];   /* [variant][interior, border], pixels×channels */
+  double  interior_gain[N_VARIANTS], border_gain[N_VARIANTS];
   double  pixels;
-  GBytes *speed_linear, *speed_learned;   /* files at the default step */
+  GBytes *speed[N_VARIANTS];              /* files at the default step */
 } ImageResult;
 
 static int
@@ -124,6 +143,56 @@ psnr_of (GBytes *file, const LwTensor *ref, double *sse, double *count, GError *
   return lw_psnr (ref, out);
 }
 
+/* Encodes at every step with each variant's parameters from one analysis; fails unless the
+ * latent chunks are byte for byte the linear one's */
+static gboolean
+encode_all (const LwCodec *codec, gpointer analysis, LwParams **params, const LwTensor *img,
+            const double *steps, guint n, ImageResult *r, GError **error)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *files[N_VARIANTS] = { NULL };
+      g_autoptr (GBytes) reference = NULL;
+      gboolean ok = TRUE;
+      for (guint v = 0; v < N_VARIANTS && ok; v++)
+        {
+          lw_params_set (params[v], "step", steps[i], NULL);
+          files[v] = lw_codec_encode (codec, analysis, params[v], NULL, error);
+          g_autoptr (GBytes) chunk = files[v] != NULL ? latent_chunk (files[v]) : NULL;
+          if (files[v] == NULL)
+            ok = FALSE;
+          else if (v == V_LINEAR)
+            reference = g_steal_pointer (&chunk);
+          else if (chunk == NULL || reference == NULL || !g_bytes_equal (chunk, reference))
+            {
+              g_set_error (error, LW_ERROR, LW_ERROR_FAILED,
+                           "%s at step %g: the %s decoder's latents differ from the linear "
+                           "one's (the rate must be equal)", r->label, steps[i],
+                           variants[v].title);
+              ok = FALSE;
+            }
+        }
+      if (ok)
+        r->bpp[i] = lw_bpp (g_bytes_get_size (files[V_LINEAR]), img->shape[2], img->shape[1]);
+      for (guint v = 0; v < N_VARIANTS && ok; v++)
+        {
+          r->psnr[v][i] = psnr_of (files[v], img, r->sse[v], v == V_LINEAR ? r->count : NULL,
+                                   error);
+          ok = isfinite (r->psnr[v][i]);
+        }
+      for (guint v = 0; v < N_VARIANTS; v++)
+        {
+          if (ok && steps[i] == SPEED_STEP)
+            r->speed[v] = g_bytes_ref (files[v]);
+          if (files[v] != NULL)
+            g_bytes_unref (files[v]);
+        }
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 run_image (const LwCodec *codec, const LwLearnedDecoderConfig *mc, const char *path,
            const double *steps, guint n, ImageResult *r, GError **error)
@@ -134,89 +203,52 @@ run_image (const LwCodec *codec, const LwLearnedDecoderConfig *mc, const char *p
   r->label = g_path_get_basename (path);
   r->n = n;
   r->bpp = g_new (double, n);
-  r->psnr_linear = g_new (double, n);
-  r->psnr_learned = g_new (double, n);
+  for (guint v = 0; v < N_VARIANTS; v++)
+    r->psnr[v] = g_new (double, n);
   r->pixels = (double) img->shape[1] * img->shape[2];
-  g_autoptr (LwParams) lin = lw_params_new (codec);
-  g_autoptr (LwParams) learned = lw_params_new (codec);
-  /* the configuration the model was trained for; only the decoder differs */
-  LwParams *both[] = { lin, learned };
-  for (guint i = 0; i < 2; i++)
-    if (!lw_params_set (both[i], "latents", mc->latents, error) ||
-        !lw_params_set (both[i], "levels", mc->levels, error) ||
-        !lw_params_set (both[i], "wavelet", mc->wavelet, error))
-      return FALSE;
-  if (!lw_params_set (learned, "decoder", 1, error))
-    return FALSE;
-  gpointer analysis = lw_codec_analyse (codec, img, lin, NULL, error);
-  if (analysis == NULL)
-    return FALSE;
+  /* the configuration the model was trained for; only the decoder side differs */
+  LwParams *params[N_VARIANTS];
   gboolean ok = TRUE;
-  for (guint i = 0; i < n && ok; i++)
+  for (guint v = 0; v < N_VARIANTS; v++)
     {
-      lw_params_set (lin, "step", steps[i], NULL);
-      lw_params_set (learned, "step", steps[i], NULL);
-      g_autoptr (GBytes) a = lw_codec_encode (codec, analysis, lin, NULL, error);
-      g_autoptr (GBytes) b = a != NULL ? lw_codec_encode (codec, analysis, learned, NULL, error)
-                                       : NULL;
-      if (b == NULL)
-        {
-          ok = FALSE;
-          break;
-        }
-      g_autoptr (GBytes) ca = latent_chunk (a);
-      g_autoptr (GBytes) cb = latent_chunk (b);
-      if (ca == NULL || cb == NULL || !g_bytes_equal (ca, cb))
-        {
-          g_set_error (error, LW_ERROR, LW_ERROR_FAILED,
-                       "%s at step %g: the learned decoder's latents differ from the linear "
-                       "one's (the rate must be equal)", r->label, steps[i]);
-          ok = FALSE;
-          break;
-        }
-      r->bpp[i] = lw_bpp (g_bytes_get_size (a), img->shape[2], img->shape[1]);
-      r->psnr_linear[i] = psnr_of (a, img, r->sse[0], r->count, error);
-      r->psnr_learned[i] = isfinite (r->psnr_linear[i])
-                             ? psnr_of (b, img, r->sse[1], NULL, error) : NAN;
-      if (!isfinite (r->psnr_learned[i]))
-        {
-          ok = FALSE;
-          break;
-        }
-      if (steps[i] == SPEED_STEP)
-        {
-          r->speed_linear = g_bytes_ref (a);
-          r->speed_learned = g_bytes_ref (b);
-        }
+      params[v] = lw_params_new (codec);
+      ok = ok && lw_params_set (params[v], "latents", mc->latents, error)
+           && lw_params_set (params[v], "levels", mc->levels, error)
+           && lw_params_set (params[v], "wavelet", mc->wavelet, error)
+           && lw_params_set (params[v], "decoder", variants[v].learned, error)
+           && lw_params_set (params[v], "chroma", variants[v].chroma, error);
     }
-  lw_codec_analysis_free (codec, analysis);
+  gpointer analysis = ok ? lw_codec_analyse (codec, img, params[V_LINEAR], NULL, error) : NULL;
+  if (analysis != NULL)
+    {
+      ok = encode_all (codec, analysis, params, img, steps, n, r, error);
+      lw_codec_analysis_free (codec, analysis);
+    }
+  else
+    ok = FALSE;
+  for (guint v = 0; ok && r->speed[V_LINEAR] == NULL && v < N_VARIANTS; v++)
+    {
+      lw_params_set (params[v], "step", SPEED_STEP, NULL);
+      ok = (r->speed[v] = lw_codec_encode_signal (codec, img, params[v], NULL, error)) != NULL;
+    }
+  for (guint v = 0; v < N_VARIANTS; v++)
+    lw_params_free (params[v]);
   if (!ok)
     return FALSE;
-  if (r->speed_linear == NULL)
+  for (guint v = 0; v < N_VARIANTS; v++)
     {
-      lw_params_set (lin, "step", SPEED_STEP, NULL);
-      lw_params_set (learned, "step", SPEED_STEP, NULL);
-      r->speed_linear = lw_codec_encode_signal (codec, img, lin, NULL, error);
-      r->speed_learned = r->speed_linear != NULL
-                             ? lw_codec_encode_signal (codec, img, learned, NULL, error) : NULL;
-      if (r->speed_learned == NULL)
-        return FALSE;
-    }
-  double sum = 0;
-  for (guint i = 0; i < n; i++)
-    sum += r->psnr_learned[i] - r->psnr_linear[i];
-  r->mean_gain = sum / n;
-  r->bd_psnr = r->mean_gain;
-  /* the same number of samples on both sides, so a ratio of squared errors is a PSNR gain */
-  r->interior_gain = 10 * log10 (r->sse[0][0] / r->sse[1][0]);
-  r->border_gain = 10 * log10 (r->sse[0][1] / r->sse[1][1]);
-  if (n >= 4)
-    {
+      double sum = 0;
+      for (guint i = 0; i < n; i++)
+        sum += r->psnr[v][i] - r->psnr[V_LINEAR][i];
+      r->mean_gain[v] = r->bd_psnr[v] = sum / n;
+      /* the same number of samples on both sides, so a ratio of squared errors is a PSNR gain */
+      r->interior_gain[v] = 10 * log10 (r->sse[V_LINEAR][0] / r->sse[v][0]);
+      r->border_gain[v] = 10 * log10 (r->sse[V_LINEAR][1] / r->sse[v][1]);
       /* rates are equal point by point; BD-PSNR weighs the gains over log rate */
       g_autoptr (GError) bd_error = NULL;
-      if (!lw_bd_psnr_arrays (r->bpp, r->psnr_linear, n, r->bpp, r->psnr_learned, n,
-                              &r->bd_psnr, &bd_error))
-        r->bd_psnr = r->mean_gain;
+      if (n >= 4 && !lw_bd_psnr_arrays (r->bpp, r->psnr[V_LINEAR], n, r->bpp, r->psnr[v], n,
+                                        &r->bd_psnr[v], &bd_error))
+        r->bd_psnr[v] = r->mean_gain[v];
     }
   return TRUE;
 }
@@ -226,12 +258,12 @@ image_result_clear (ImageResult *r)
 {
   g_free (r->label);
   g_free (r->bpp);
-  g_free (r->psnr_linear);
-  g_free (r->psnr_learned);
-  if (r->speed_linear)
-    g_bytes_unref (r->speed_linear);
-  if (r->speed_learned)
-    g_bytes_unref (r->speed_learned);
+  for (guint v = 0; v < N_VARIANTS; v++)
+    {
+      g_free (r->psnr[v]);
+      if (r->speed[v])
+        g_bytes_unref (r->speed[v]);
+    }
 }
 
 static void
@@ -321,7 +353,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   guint n_img = paths->len;
   g_autofree ImageResult *res = g_new0 (ImageResult, n_img);
-  double t_lin = 0, t_learned = 0, mp = 0, gain_sum = 0, interior_sum = 0;
+  double t[N_VARIANTS] = { 0 }, mp = 0, gain[N_VARIANTS] = { 0 }, interior[N_VARIANTS] = { 0 };
   for (guint k = 0; k < n_img; k++)
     {
       if (!run_image (codec, lw_learned_decoder_config (model), paths->pdata[k], steps, n_steps,
@@ -330,14 +362,14 @@ main (int argc, char **argv)
           g_printerr ("learned-decoder: %s\n", error->message);
           return 1;
         }
-      t_lin += median_decode_s (res[k].speed_linear);
-      t_learned += median_decode_s (res[k].speed_learned);
+      for (guint v = 0; v < N_VARIANTS; v++)
+        {
+          t[v] += median_decode_s (res[k].speed[v]);
+          gain[v] += res[k].bd_psnr[v] / n_img;
+          interior[v] += res[k].interior_gain[v] / n_img;
+        }
       mp += res[k].pixels * 1e-6;
-      gain_sum += res[k].bd_psnr;
-      interior_sum += res[k].interior_gain;
     }
-  double mean_gain = gain_sum / n_img, mean_interior = interior_sum / n_img;
-  double lin_mps = mp / t_lin, learned_mps = mp / t_learned;
   const LwLearnedDecoderConfig *mc = lw_learned_decoder_config (model);
   const char *steps_meta = lw_learned_decoder_get_meta (model, "lw.train.step");
 
@@ -356,10 +388,21 @@ main (int argc, char **argv)
       json_builder_add_int_value (b, mc->blocks);
       json_builder_set_member_name (b, "train_steps");
       json_builder_add_int_value (b, steps_meta ? g_ascii_strtoll (steps_meta, NULL, 10) : 0);
-      json_double (b, "mean_psnr_gain_db", mean_gain);
-      json_double (b, "mean_interior_gain_db", mean_interior);
-      json_double (b, "learned_decode_mp_per_s", learned_mps);
-      json_double (b, "linear_decode_mp_per_s", lin_mps);
+      /* "mean_psnr_gain_db" is the net alone; the others name their variant */
+      json_double (b, "mean_psnr_gain_db", gain[V_LEARNED]);
+      json_double (b, "mean_interior_gain_db", interior[V_LEARNED]);
+      for (guint v = V_CHROMA; v < N_VARIANTS; v++)
+        {
+          g_autofree char *g = g_strdup_printf ("mean_%s_gain_db", variants[v].key);
+          g_autofree char *in = g_strdup_printf ("mean_%s_interior_gain_db", variants[v].key);
+          json_double (b, g, gain[v]);
+          json_double (b, in, interior[v]);
+        }
+      for (guint v = 0; v < N_VARIANTS; v++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s_decode_mp_per_s", variants[v].key);
+          json_double (b, name, mp / t[v]);
+        }
       json_builder_set_member_name (b, "images");
       json_builder_begin_array (b);
       for (guint k = 0; k < n_img; k++)
@@ -368,10 +411,20 @@ main (int argc, char **argv)
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "image");
           json_builder_add_string_value (b, r->label);
-          json_double (b, "bd_psnr_db", r->bd_psnr);
-          json_double (b, "mean_gain_db", r->mean_gain);
-          json_double (b, "interior_gain_db", r->interior_gain);
-          json_double (b, "border_gain_db", r->border_gain);
+          json_double (b, "bd_psnr_db", r->bd_psnr[V_LEARNED]);
+          json_double (b, "mean_gain_db", r->mean_gain[V_LEARNED]);
+          json_double (b, "interior_gain_db", r->interior_gain[V_LEARNED]);
+          json_double (b, "border_gain_db", r->border_gain[V_LEARNED]);
+          for (guint v = V_CHROMA; v < N_VARIANTS; v++)
+            {
+              const char *key = variants[v].key;
+              g_autofree char *bd = g_strdup_printf ("%s_bd_psnr_db", key);
+              g_autofree char *in = g_strdup_printf ("%s_interior_gain_db", key);
+              g_autofree char *bo = g_strdup_printf ("%s_border_gain_db", key);
+              json_double (b, bd, r->bd_psnr[v]);
+              json_double (b, in, r->interior_gain[v]);
+              json_double (b, bo, r->border_gain[v]);
+            }
           json_double (b, "border_share", r->count[1] / (r->count[0] + r->count[1]));
           json_builder_set_member_name (b, "points");
           json_builder_begin_array (b);
@@ -380,8 +433,11 @@ main (int argc, char **argv)
               json_builder_begin_object (b);
               json_double (b, "step", steps[i]);
               json_double (b, "bpp", r->bpp[i]);
-              json_double (b, "psnr_linear", r->psnr_linear[i]);
-              json_double (b, "psnr_learned", r->psnr_learned[i]);
+              for (guint v = 0; v < N_VARIANTS; v++)
+                {
+                  g_autofree char *name = g_strdup_printf ("psnr_%s", variants[v].key);
+                  json_double (b, name, r->psnr[v][i]);
+                }
               json_builder_end_object (b);
             }
           json_builder_end_array (b);
@@ -398,25 +454,36 @@ main (int argc, char **argv)
     }
   else
     {
-      g_print ("learned decoder %08x (width %u, %u blocks, %s steps) vs linear, equal rate\n",
-               lw_learned_decoder_id (model), mc->width, mc->blocks,
-               steps_meta ? steps_meta : "?");
+      g_print ("learned decoder %08x (width %u, %u blocks, %s steps) and the chroma stage "
+               "against the linear decoder, equal rate\n", lw_learned_decoder_id (model),
+               mc->width, mc->blocks, steps_meta ? steps_meta : "?");
       for (guint k = 0; k < n_img; k++)
         {
           ImageResult *r = &res[k];
-          g_print ("\n%s: BD-PSNR %+.3f dB, mean gain %+.3f dB; interior %+.3f dB, the %d px "
-                   "border band (%.0f %% of the pixels) %+.3f dB\n", r->label, r->bd_psnr,
-                   r->mean_gain, r->interior_gain, BORDER,
-                   100 * r->count[1] / (r->count[0] + r->count[1]), r->border_gain);
-          g_print ("  %6s %8s %10s %10s %8s\n", "step", "bpp", "linear", "learned", "gain");
+          g_print ("\n%s (the %d px border band holds %.0f %% of the pixels)\n", r->label,
+                   BORDER, 100 * r->count[1] / (r->count[0] + r->count[1]));
+          for (guint v = V_LEARNED; v < N_VARIANTS; v++)
+            g_print ("  %-15s BD-PSNR %+.3f dB, mean gain %+.3f dB; interior %+.3f dB, border "
+                     "band %+.3f dB\n", variants[v].title, r->bd_psnr[v], r->mean_gain[v],
+                     r->interior_gain[v], r->border_gain[v]);
+          g_print ("  %6s %8s", "step", "bpp");
+          for (guint v = 0; v < N_VARIANTS; v++)
+            g_print (" %15s", variants[v].title);
+          g_print ("\n");
           for (guint i = 0; i < r->n; i++)
-            g_print ("  %6.2f %8.4f %10.3f %10.3f %+8.3f\n", steps[i], r->bpp[i],
-                     r->psnr_linear[i], r->psnr_learned[i],
-                     r->psnr_learned[i] - r->psnr_linear[i]);
+            {
+              g_print ("  %6.2f %8.4f", steps[i], r->bpp[i]);
+              for (guint v = 0; v < N_VARIANTS; v++)
+                g_print (" %15.3f", r->psnr[v][i]);
+              g_print ("\n");
+            }
         }
-      g_print ("\nmean BD-PSNR gain: %+.3f dB (interior only: %+.3f dB)\n", mean_gain,
-               mean_interior);
-      g_print ("decode, one core: learned %.2f MP/s, linear %.2f MP/s\n", learned_mps, lin_mps);
+      g_print ("\nmean BD-PSNR gain over linear (interior only):\n");
+      for (guint v = V_LEARNED; v < N_VARIANTS; v++)
+        g_print ("  %-15s %+.3f dB (%+.3f dB)\n", variants[v].title, gain[v], interior[v]);
+      g_print ("decode, one core, MP/s:");
+      for (guint v = 0; v < N_VARIANTS; v++)
+        g_print (" %s %.2f%s", variants[v].title, mp / t[v], v + 1 < N_VARIANTS ? "," : "\n");
     }
   for (guint k = 0; k < n_img; k++)
     image_result_clear (&res[k]);

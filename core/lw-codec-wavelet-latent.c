@@ -14,7 +14,9 @@
  * pseudo-inverse's packets before the inverse transform; the file records the net's id
  * ("decoder_id", the CRC-32 of its weights), so it is never decoded with other weights, and
  * decoder=linear files are byte for byte what they were before the parameter existed (the
- * "decoder" parameter is only written when it is learned). The analysis (packet transform +
+ * "decoder" parameter is only written when it is learned). With chroma=guided (either decoder)
+ * a guided filter restores fine colour from the luma after the inverse transform, adding only
+ * what the kept latents cannot hold (lw-chroma-guide.h); also written only when used. The analysis (packet transform +
  * projection on all D directions) does not depend on N, Δ, b or the entropy coder, so moving
  * any of those re-runs only quantisation and coding.
  *
@@ -25,6 +27,7 @@
 #define G_LOG_DOMAIN "lw-wavelet-latent"
 
 #include "lw-codec-private.h"
+#include "lw-chroma-guide.h"
 #include "lw-compander.h"
 #include "lw-error.h"
 #include "lw-half.h"
@@ -56,6 +59,8 @@ static const char *const predict_choices[] = { "off", "auto", NULL };
 enum { PREDICT_OFF, PREDICT_AUTO };
 static const char *const decoder_choices[] = { "linear", "learned", NULL };
 enum { DECODER_LINEAR, DECODER_LEARNED };
+static const char *const chroma_choices[] = { "off", "guided", NULL };
+enum { CHROMA_OFF, CHROMA_GUIDED };
 
 static const LwParamSpec params[] = {
   { "step", LW_PARAM_DOUBLE, 0.25, 256, 12, TRUE, TRUE,
@@ -87,7 +92,20 @@ static const LwParamSpec params[] = {
     "linear: the basis's pseudo-inverse; learned: a small conv net trained on images adds a "
     "correction (same stream and rate, needs the shipped basis and a decoder for C, J, N)",
     decoder_choices },
+  { "chroma", LW_PARAM_ENUM, 0, 1, CHROMA_OFF, FALSE, FALSE,
+    "guided: the decoder restores fine colour from the brightness (a guided filter of Cb and Cr "
+    "by Y), adding only what the kept latents cannot hold (same stream and rate)",
+    chroma_choices },
 };
+
+/* Parameters appended after files existed: written only when they differ from their default,
+ * so files that do not use them stay byte for byte what they were, and read as the default
+ * when absent. */
+static gboolean
+optional_param (guint i)
+{
+  return strcmp (params[i].name, "decoder") == 0 || strcmp (params[i].name, "chroma") == 0;
+}
 
 typedef struct
 {
@@ -267,8 +285,8 @@ _lw_wavelet_latent_basis_chunk (const LwPca *pca, guint n)
   return g_byte_array_free_to_bytes (b);
 }
 
-/* _lw_codec_container_new, except that "decoder" is written only when it is learned (with the
- * decoder's id): decoder=linear files stay what they were before the parameter existed */
+/* _lw_codec_container_new, except that the optional parameters are written only when they are
+ * not their default ("decoder" with the decoder's id) */
 static LwBitstream *
 container_new (const LwCodec *codec, const Analysis *a, const LwParams *p,
                const LwLearnedDecoder *learned)
@@ -277,7 +295,7 @@ container_new (const LwCodec *codec, const Analysis *a, const LwParams *p,
   guint32 shape[3] = { a->c, a->h, a->w };
   lw_bitstream_set_shape (bs, 3, shape);
   for (guint i = 0; i < codec->n_params; i++)
-    if (learned != NULL || strcmp (codec->params[i].name, "decoder") != 0)
+    if (!optional_param (i) || p->values[i] != codec->params[i].default_value)
       lw_bitstream_set_param (bs, codec->params[i].name, p->values[i]);
   if (learned != NULL)
     lw_bitstream_set_param (bs, "decoder_id", lw_learned_decoder_id (learned));
@@ -430,6 +448,7 @@ typedef struct
   double     step;
   guint      decoder;        /* DECODER_LINEAR (also when the file predates the parameter) */
   guint32    decoder_id;     /* decoder=learned: the net's id */
+  guint      chroma;         /* CHROMA_OFF or CHROMA_GUIDED */
   guint      dim, ph, pw;    /* packet channels, latent grid */
   gsize      positions;
   LwPca     *fitted;         /* owned, basis=fit */
@@ -464,12 +483,11 @@ decode_latent (const LwCodec *codec, LwBitstream *file, gboolean inspect, Latent
   memset (l, 0, sizeof *l);
   if (!_lw_codec_container_image_shape (file, &l->c, &l->h, &l->w, error))
     return FALSE;
-  int decoder = lw_params_index (codec, "decoder");
   double id;
-  v[decoder] = DECODER_LINEAR;
   for (guint i = 0; i < G_N_ELEMENTS (params); i++)
-    if ((i != (guint) decoder || lw_bitstream_get_param (file, "decoder", NULL))
-        && !_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
+    if (optional_param (i) && !lw_bitstream_get_param (file, params[i].name, NULL))
+      v[i] = params[i].default_value;
+    else if (!_lw_codec_container_param (codec, file, params[i].name, &v[i], error))
       return FALSE;
   /* by name, so the order of the parameter table can change */
 #define P(name) v[lw_params_index (codec, name)]
@@ -481,6 +499,7 @@ decode_latent (const LwCodec *codec, LwBitstream *file, gboolean inspect, Latent
   l->wavelet = P ("wavelet");
   l->basis = P ("basis");
   l->decoder = P ("decoder");
+  l->chroma = P ("chroma");
 #undef P
   if (l->decoder == DECODER_LEARNED)
     {
@@ -657,11 +676,16 @@ wl_decode (const LwCodec *codec, LwBitstream *file, GError **error)
       return NULL;
     }
   guint c = l.c, h = l.h, w = l.w, levels = l.levels, wavelet = l.wavelet;
-  latent_clear (&l);
 
   g_autoptr (LwTensor) padded = lw_wpt2d_inverse (wavelet, packets, levels, error);
-  if (padded == NULL)
-    return NULL;
+  if (padded == NULL
+      || (l.chroma == CHROMA_GUIDED
+          && !lw_chroma_guide (padded, wavelet, levels, l.pca, pinv, l.n, error)))
+    {
+      latent_clear (&l);
+      return NULL;
+    }
+  latent_clear (&l);
   guint hp = round_up (h, 1u << levels), wp = round_up (w, 1u << levels);
   gsize odims[3] = { c, h, w };
   LwTensor *out = lw_tensor_new_uninit (3, odims, NULL);

@@ -329,6 +329,23 @@ check "decoding a learned-decoder file without its model: exit 1 naming --decode
 run decode --decoder "$T/dec.safetensors" "$T/learned.lwc" "$T/learned.png"
 check "decode --decoder FILE" eval 'rc_is 0 && [ "$(png_size "$T/learned.png")" = "451x300" ]'
 
+# chroma=guided: recorded in the file, shown by info, a better decode than chroma=off
+run encode --codec wavelet-latent -p chroma=guided "$IMG" "$T/guided.lwc"
+check "encode -p chroma=guided" eval 'rc_is 0 && [ -s "$T/guided.lwc" ]'
+run info "$T/guided.lwc"
+check "info shows chroma guided" eval 'rc_is 0 && grep -q "chroma *guided" "$T/out"'
+run decode --reference "$IMG" "$T/guided.lwc" "$T/guided.png"
+PSNR_GUIDED=$(grep -o 'PSNR [0-9.]*' "$T/out" | head -n 1 | cut -d' ' -f2)
+run encode --codec wavelet-latent -p chroma=off "$IMG" "$T/plain.lwc"
+run decode --reference "$IMG" "$T/plain.lwc" "$T/plain.png"
+PSNR_PLAIN=$(grep -o 'PSNR [0-9.]*' "$T/out" | head -n 1 | cut -d' ' -f2)
+check "chroma=guided decodes better than chroma=off ($PSNR_GUIDED against $PSNR_PLAIN dB)" \
+  "$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) > float(sys.argv[2]) + 0.05 else 1)' \
+  "${PSNR_GUIDED:-0}" "${PSNR_PLAIN:-0}"
+run encode --codec wavelet-latent -p chroma=sharp "$IMG" "$T/bad.lwc"
+check "chroma=sharp: exit 2 naming the choices" \
+  eval 'rc_is 2 && err_has "off, guided" && [ ! -e "$T/bad.lwc" ]'
+
 # train decoder: a two-step run with a margin records it; bad margins are refused
 run train decoder --images "$IMG" --out "$T/tm.safetensors" --steps 2 --batch 2 --crop 32 \
     --margin 16 --width 8 --blocks 1 --latents 12 --threads 1

@@ -12,7 +12,8 @@
 # reason-view) when the reasoning models are found: in $LW_REASON_MODELS, else
 # data/models/reason-*.safetensors; skipped otherwise. LW_SCREENSHOT_MODES picks some of
 # "split side-by-side difference latent audio reason reason-training". LW_REASON_WAIT is the
-# seconds the reasoning page waits (6).
+# seconds the reasoning page waits (6). LW_SCREENSHOT_PARAMS sets wavelet-latent's parameters
+# ("chroma=guided step=32"; default: its defaults) and LW_SCREENSHOT_OUT the folder (docs/screenshots).
 # The page starts with wavelet-latent at its defaults and RD curves for wavelet-latent, JPEG
 # and JPEG 2000 (anchor JPEG). LW_SCREENSHOT_WAIT is the seconds to wait for the curves (14).
 # Needs xvfb-run and ImageMagick's `import`; xdotool, when present, parks the pointer in a
@@ -24,7 +25,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$src/build}" && pwd)
 image=${2:-}
 exe=$build/app/latent-workbench
-out=$src/docs/screenshots
+out=${LW_SCREENSHOT_OUT:-$src/docs/screenshots}
 wait_s=${LW_SCREENSHOT_WAIT:-14}
 
 [ -x "$exe" ] || { echo "$0: $exe not found; build with -Dgui=true first" >&2; exit 1; }
@@ -93,7 +94,7 @@ window-width=1280
 window-height=800
 window-maximized=false
 last-codec='wavelet-latent'
-last-params=''
+last-params='${LW_SCREENSHOT_PARAMS:-}'
 compare-mode='$(case "$mode" in audio|reason*) echo split;; *) echo "$mode";; esac)'
 rd-codecs=['wavelet-latent', 'jpeg', 'jpeg2000']
 reason-view='$(if [ "$mode" = reason-training ]; then echo training; else echo run; fi)'

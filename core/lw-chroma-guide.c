@@ -19,7 +19,7 @@
 #define CR_G (-0.418688f)
 #define CR_B (-0.081312f)
 
-/* index i ∈ [−n, 2n) mirrored into [0, n) with the edge sample repeated */
+/* index i ∈ [−n, 2n) mirrored into [0, n), the edge sample repeated (… c b a | a b c …) */
 static inline gsize
 mirror (gssize i, gsize n)
 {
@@ -30,9 +30,9 @@ mirror (gssize i, gsize n)
   return (gsize) i;
 }
 
-/* out = mean of x over (2r+1)² windows; tmp holds h×w floats, row (w + 2r floats) one
- * mirrored row; r < min (h, w) */
-/* AVX2 where the CPU has it, without FMA, so both clones round alike (as lw-wavelet.c) */
+/* out = mean of x over (2r+1)² windows, mirrored at the edges; tmp holds h×w floats, row
+ * w + 2r; r < min (h, w). Cloned for AVX2 where the CPU has it, without FMA, so both clones
+ * round alike (as in lw-wavelet.c). */
 __attribute__ ((target_clones ("avx2", "default"))) static void
 box_mean (const float *x, guint h, guint w, guint r, float *tmp, float *row, float *out)
 {
@@ -45,8 +45,8 @@ box_mean (const float *x, guint h, guint w, guint r, float *tmp, float *row, flo
       float *dst = tmp + (gsize) y * w;
       for (guint i = 0; i < r; i++)
         {
-          row[r - 1 - i] = src[mirror (i, w)];
-          row[r + w + i] = src[mirror ((gssize) w - 1 - i, w)];
+          row[r - 1 - i] = src[i];
+          row[r + w + i] = src[w - 1 - i];
         }
       memcpy (row + r, src, w * sizeof (float));
       memcpy (dst, row, w * sizeof (float));
@@ -140,6 +140,7 @@ void
 _lw_guided_filter (const float *guide, const float *p, guint h, guint w, guint r, float eps,
                    float *q)
 {
+  g_return_if_fail (h > 0 && w > 0);
   Guide g;
   guide_init (&g, guide, h, w, r, eps);
   guide_filter (&g, guide, p, q);
@@ -178,7 +179,7 @@ lw_chroma_guide (LwTensor *image, LwWavelet wavelet, guint levels, const LwPca *
 {
   g_return_val_if_fail (image != NULL && image->ndim == 3 && pca != NULL, FALSE);
   g_return_val_if_fail (n >= 1 && n <= pca->n, FALSE);
-  if (image->shape[0] != 3)
+  if (image->shape[0] != 3 || image->shape[1] == 0 || image->shape[2] == 0)
     return TRUE;
   guint q = 1u << (2 * levels);
   if (pca->dim != 3 * q)

@@ -441,6 +441,14 @@ lw_audio_load_from_memory (const guint8 *data, gsize len, const char *name, LwAu
                      i / channels, i % channels);
         goto out;
       }
+    else if (fabsf (inter[i]) > LW_AUDIO_MAX_SAMPLE)
+      {
+        g_set_error (error, LW_ERROR, LW_ERROR_INVALID_DATA,
+                     "%s: sample %zu of channel %zu is %g, beyond ±%g (120 dB over full "
+                     "scale): not audio", name, i / channels, i % channels, inter[i],
+                     LW_AUDIO_MAX_SAMPLE);
+        goto out;
+      }
 
   gsize shape[2] = { channels, got };
   result = lw_tensor_new_uninit (2, shape, error);

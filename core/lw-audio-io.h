@@ -4,7 +4,10 @@
  *
  * Samples are floats: integer sources are scaled by 1/2^(bits−1) (16-bit −32768 → −1.0,
  * 32767 → 32767/32768), float sources are taken as they are (values beyond ±1 are kept;
- * non-finite samples are an error). The tensor's sample_rate is set.
+ * non-finite samples and samples beyond ±LW_AUDIO_MAX_SAMPLE, 120 dB over full scale, are an
+ * error: such bytes are not audio, and a float WAV holding them need not even be readable,
+ * since libsndfile refuses a data chunk whose first bytes spell "OggS" or "wvpk", both
+ * floats above 1e11). The tensor's sample_rate is set.
  *
  * Limits are checked from the header before any sample memory is allocated: 8–192 kHz,
  * 1–8 channels, at least one frame and at most LW_AUDIO_MAX_SECONDS of audio. Sample memory
@@ -33,6 +36,7 @@ G_BEGIN_DECLS
 #define LW_AUDIO_MIN_RATE      8000
 #define LW_AUDIO_MAX_RATE      192000
 #define LW_AUDIO_MAX_CHANNELS  8
+#define LW_AUDIO_MAX_SAMPLE    1e6
 
 typedef struct
 {

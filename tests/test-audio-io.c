@@ -495,6 +495,20 @@ test_bad_header (void)
   const guint8 *data = g_bytes_get_data (f, &len);
   assert_load_fails (data, len, "nan.wav", LW_ERROR_INVALID_DATA, "finite");
 
+  /* … and with a sample of 1e9: not audio, named with its frame (at 1e6 it still loads) */
+  t->data[2] = 1e6f;
+  g_autoptr (GBytes) big_ok = lw_audio_encode_memory (t, LW_AUDIO_WAV_FLOAT, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (big_ok, &len);
+  g_autoptr (LwTensor) loaded = lw_audio_load_from_memory (data, len, "loud.wav", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (loaded->data[2], ==, 1e6f);
+  t->data[2] = 1e9f;
+  g_autoptr (GBytes) big = lw_audio_encode_memory (t, LW_AUDIO_WAV_FLOAT, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (big, &len);
+  assert_load_fails (data, len, "huge.wav", LW_ERROR_INVALID_DATA, "sample 2 of channel 0");
+
   g_assert_null (lw_audio_load ("/nonexistent/dir/x.wav", NULL, &error));
   g_assert_error (error, LW_ERROR, LW_ERROR_IO);
   g_assert_nonnull (strstr (error->message, "x.wav"));

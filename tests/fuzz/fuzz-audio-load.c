@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Any input must give either C×T audio within the stated limits (rate, channels, length) with
- * finite samples, or a GError in the LW_ERROR domain — never a crash, a leak or an allocation
+ * finite samples within ±LW_AUDIO_MAX_SAMPLE, or a GError in the LW_ERROR domain — never a crash, a leak or an allocation
  * beyond what the input delivers. What loads must survive a float WAV round trip unchanged.
  */
 #define G_LOG_DOMAIN "fuzz-audio-load"
@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_assert_true ((double) audio->shape[1] <= LW_AUDIO_MAX_SECONDS * audio->sample_rate);
   gsize n = lw_tensor_numel (audio);
   for (gsize i = 0; i < n; i++)
-    g_assert_true (isfinite (audio->data[i]));
+    g_assert_true (isfinite (audio->data[i]) && fabsf (audio->data[i]) <= LW_AUDIO_MAX_SAMPLE);
 
   /* A float WAV holds every sample exactly; keep big inputs fast */
   if (n <= 1 << 20)

@@ -232,12 +232,7 @@ lw_chroma_guide (LwTensor *image, LwWavelet wavelet, guint levels, const LwPca *
       g_autoptr (LwTensor) kept = lw_tensor_new_uninit (3, kdims, error);
       if (kept == NULL)
         return FALSE;
-      if (pinv != NULL)
-        cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, pca->dim, positions, n, 1.0f,
-                     pinv, n, y, positions, 0.0f, kept->data, positions);
-      else
-        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, pca->dim, positions, n, 1.0f,
-                     pca->basis, pca->dim, y, positions, 0.0f, kept->data, positions);
+      lw_pca_expand (pca, pinv, n, y, positions, kept->data);
       g_autoptr (LwTensor) back = lw_wpt2d_inverse (wavelet, kept, levels, error);
       if (back == NULL)
         return FALSE;

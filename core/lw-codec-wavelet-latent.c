@@ -14,10 +14,10 @@
  * pseudo-inverse's packets before the inverse transform; the file records the net's id
  * ("decoder_id", the CRC-32 of its weights), so it is never decoded with other weights, and
  * decoder=linear files are byte for byte what they were before the parameter existed (the
- * "decoder" parameter is only written when it is learned). With chroma=guided (either decoder)
- * a guided filter restores fine colour from the luma after the inverse transform, adding only
- * what the kept latents cannot hold (lw-chroma-guide.h); also written only when used. The analysis (packet transform +
- * projection on all D directions) does not depend on N, Δ, b or the entropy coder, so moving
+ * "decoder" parameter is only written when it is learned). With chroma=guided (either
+ * decoder) a guided filter restores fine colour from the luma after the inverse transform,
+ * adding only what the kept latents cannot hold (lw-chroma-guide.h); "chroma" too is written
+ * only when used. The analysis (packet transform + projection on all D directions) does not depend on N, Δ, b or the entropy coder, so moving
  * any of those re-runs only quantisation and coding.
  *
  * Chunks: 'LATR' latent planes coded by lw_latent_code_planes (entropy=rans), 'LATW' a

@@ -226,6 +226,27 @@ lw_pca_pinv (const LwPca *pca, guint n, GError **error)
   return pinv;
 }
 
+/* x (D × P) = pinv y + beta·x (pinv NULL: Wᵀ) */
+static void
+expand (const LwPca *pca, const float *pinv, guint n, const float *y, gsize positions,
+        float beta, float *x)
+{
+  guint d = pca->dim;
+  if (pinv != NULL)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, d, positions, n, 1.0f, pinv, n, y,
+                 positions, beta, x, positions);
+  else
+    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, d, positions, n, 1.0f, pca->basis, d,
+                 y, positions, beta, x, positions);
+}
+
+void
+lw_pca_expand (const LwPca *pca, const float *pinv, guint n, const float *y, gsize positions,
+               float *x)
+{
+  expand (pca, pinv, n, y, positions, 0.0f, x);
+}
+
 void
 lw_pca_reconstruct (const LwPca *pca, const float *pinv, guint n, const float *y,
                     gsize positions, float *x)
@@ -237,12 +258,7 @@ lw_pca_reconstruct (const LwPca *pca, const float *pinv, guint n, const float *y
       for (gsize p = 0; p < positions; p++)
         row[p] = pca->mean[i];
     }
-  if (pinv != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, d, positions, n, 1.0f, pinv, n, y,
-                 positions, 1.0f, x, positions);
-  else
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, d, positions, n, 1.0f, pca->basis, d,
-                 y, positions, 1.0f, x, positions);
+  expand (pca, pinv, n, y, positions, 1.0f, x);
 }
 
 /* Model files */

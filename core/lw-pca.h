@@ -44,6 +44,9 @@ float *lw_pca_pinv    (const LwPca *pca, guint n, GError **error);
 /* x (D × P) = pinv y + μ; pinv NULL: W has orthonormal rows and Wᵀ is used */
 void   lw_pca_reconstruct (const LwPca *pca, const float *pinv, guint n, const float *y,
                            gsize positions, float *x);
+/* x (D × P) = pinv y, without the mean: the packets of a change y of the latents */
+void   lw_pca_expand      (const LwPca *pca, const float *pinv, guint n, const float *y,
+                           gsize positions, float *x);
 
 /* Model files: a .lwc container (codec id 0) holding one chunk per basis. */
 GBytes    *lw_pca_set_serialize (LwPca **bases, guint n_bases);

@@ -73,6 +73,14 @@ test_closed_form (void)
   lw_pca_reconstruct (pca, NULL, D, y, p, back_t);
   for (gsize i = 0; i < D * p; i++)
     g_assert_cmpfloat_with_epsilon (back_t[i], x[i], 1e-4);
+  /* expand is the reconstruction without the mean, on either path */
+  float ex[D * 2 * D];
+  lw_pca_expand (pca, pinv, D, y, p, ex);
+  for (gsize i = 0; i < D * p; i++)
+    g_assert_cmpfloat_with_epsilon (ex[i] + pca->mean[i / p], back[i], 1e-4);
+  lw_pca_expand (pca, NULL, D, y, p, ex);
+  for (gsize i = 0; i < D * p; i++)
+    g_assert_cmpfloat_with_epsilon (ex[i] + pca->mean[i / p], back_t[i], 1e-4);
 
   /* first latent of the first point is σ_0 (up to the sign convention) */
   g_assert_cmpfloat_with_epsilon (fabs (y[0]), sigma[0], 1e-4);

@@ -5,16 +5,20 @@
 # and 32 for radius × ε × iterations. Independent of the C code: pywt bior4.4 packets, a PCA
 # fitted here on the same eight training images, scipy's box filters, a uniform dead-zone
 # quantiser like the codec's near zero. About 10 minutes; prints the grid, best first.
+import os
+import sys
+
 import numpy as np
-import pywt
 from PIL import Image
 from scipy.ndimage import uniform_filter
 
-SK = "/usr/lib/python3/dist-packages/skimage/data/"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "decoder-study"))
+from common import SK, iwpt, wpt  # noqa: E402  (the packet transforms, as pywt gives them)
+
 TRAIN = ["rocket.jpg", "hubble_deep_field.jpg", "retina.jpg", "ihc.png", "camera.png",
          "brick.png", "grass.png", "gravel.png"]
 COLOUR = ["rocket.jpg", "hubble_deep_field.jpg", "retina.jpg", "ihc.png"]
-J, N = 3, 48
+N = 48
 
 
 def load(name, size=512):
@@ -22,24 +26,6 @@ def load(name, size=512):
     h, w = min(size, im.shape[0] // 8 * 8), min(size, im.shape[1] // 8 * 8)
     y0, x0 = (im.shape[0] - h) // 2, (im.shape[1] - w) // 2
     return im[y0:y0 + h, x0:x0 + w] - 127.5
-
-
-def wpt(im):
-    out = []
-    for c in range(3):
-        wp = pywt.WaveletPacket2D(im[:, :, c], "bior4.4", mode="periodization", maxlevel=J)
-        out += [n.data for n in wp.get_level(J, order="natural")]
-    return np.stack(out)
-
-
-def iwpt(P, shape):
-    out = np.zeros(shape + (3,))
-    for c in range(3):
-        wp = pywt.WaveletPacket2D(np.zeros(shape), "bior4.4", mode="periodization", maxlevel=J)
-        for k, n in enumerate(wp.get_level(J, order="natural")):
-            wp[n.path] = P[c * 64 + k]
-        out[:, :, c] = wp.reconstruct(update=False)[: shape[0], : shape[1]]
-    return out
 
 
 def psnr(rec, ref):

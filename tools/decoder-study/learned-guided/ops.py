@@ -1,6 +1,5 @@
 import os, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-WORK = os.environ.get('LW_STUDY_DIR', '/tmp/lw-decoder-study'); os.makedirs(WORK, exist_ok=True)
 import numpy as np, pywt, torch
 from common import wpt, iwpt
 Wv='bior4.4'
